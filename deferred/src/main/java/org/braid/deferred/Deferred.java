@@ -357,6 +357,35 @@ public final class Deferred<T> {
   }
 
   /**
+   * Fires this Deferred with the outcome of {@code inner}, once {@code inner} has one (Guava's
+   * {@code setFuture}). This Deferred counts as fired at once, so a later {@code callback} throws
+   * {@link AlreadyCalledException}; its chain waits exactly as if a callback had returned {@code
+   * inner}, and {@link #cancel()} now cancels {@code inner}. Owning logical thread.
+   *
+   * <p>It is also how a canceller can let the operation decide the outcome instead of failing with
+   * {@link CancelledException} at once: call it from the canceller with a Deferred that the
+   * operation fires when it has wound down (the inline adapter does this, as Twisted's
+   * inlineCallbacks does).
+   *
+   * @param inner the Deferred whose outcome this one takes; its result becomes {@code null}
+   * @throws AlreadyCalledException as {@link #callback}
+   * @throws IllegalArgumentException when {@code inner} is this Deferred
+   */
+  public void callbackDeferring(Deferred<? extends T> inner) {
+    Objects.requireNonNull(inner, "inner");
+    if (inner == this) {
+      throw new IllegalArgumentException("a Deferred cannot wait on itself: " + this);
+    }
+    if (!acceptFire()) {
+      return;
+    }
+    recordFire();
+    if (!adopt(inner)) {
+      runCallbacks();
+    }
+  }
+
+  /**
    * Fires with a value unless the Deferred has already fired (Netty's {@code trySuccess}): for
    * producers that race, such as a reply against a timeout. Owning logical thread.
    *
@@ -416,12 +445,17 @@ public final class Deferred<T> {
   }
 
   private void start(Object value) {
-    canceller = null;
+    recordFire();
     result = value;
+    runCallbacks();
+  }
+
+  /** A fire was accepted: the canceller can no longer be needed; debug mode notes the site. */
+  private void recordFire() {
+    canceller = null;
     if (debugging) {
       firstInvoker = new Throwable("Deferred was first fired here");
     }
-    runCallbacks();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -659,11 +693,8 @@ public final class Deferred<T> {
           Object next = null;
           try {
             if (target.acceptFire()) {
-              target.canceller = null;
+              target.recordFire();
               target.result = current;
-              if (debugging) {
-                target.firstInvoker = new Throwable("Deferred was first fired here");
-              }
               if (target.running || target.pauses > 0) {
                 // Its own loop (or its unpause) will run its entries.
                 result = null;
@@ -724,26 +755,39 @@ public final class Deferred<T> {
                           + " itself forever: "
                           + this));
         } else {
-          Object innerResult = inner.result;
-          if (innerResult == NOT_CALLED || innerResult instanceof Deferred || inner.pauses > 0) {
-            // Not ready: wait for it.
-            pauses++;
-            result = inner;
-            chainedTo = inner;
-            // The continuation goes straight onto its queue without running its chain: it is
-            // unfired or blocked, so there is nothing it could run.
-            inner.enqueue(Kind.CONTINUE, this);
+          if (adopt(inner)) {
             return null;
           }
-          // Ready: take its result, which it no longer has (so its failure is not reported).
-          inner.result = null;
-          inner.dismissUnhandled();
-          next = innerResult;
+          continue;
         }
       }
       result = next;
     }
     return null;
+  }
+
+  /**
+   * Makes {@code inner}'s outcome this Deferred's result (Twisted's implicit chaining, 1.6): takes
+   * it at once when {@code inner} has a result it can give, else starts waiting for it.
+   *
+   * @return {@code true} when this Deferred now waits on {@code inner}
+   */
+  private boolean adopt(Deferred<?> inner) {
+    Object innerResult = inner.result;
+    if (innerResult == NOT_CALLED || innerResult instanceof Deferred || inner.pauses > 0) {
+      pauses++;
+      result = inner;
+      chainedTo = inner;
+      // The continuation goes straight onto its queue without running its chain: it is unfired
+      // or blocked, so there is nothing it could run.
+      inner.enqueue(Kind.CONTINUE, this);
+      return true;
+    }
+    // Ready: take its result, which it no longer has (so its failure is not reported).
+    inner.result = null;
+    inner.dismissUnhandled();
+    result = innerResult;
+    return false;
   }
 
   /** Records or clears the unhandled-failure marker when a run of the chain ends. */
