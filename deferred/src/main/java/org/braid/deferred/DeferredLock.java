@@ -35,8 +35,20 @@ import java.util.concurrent.Callable;
  * an inline body it runs), like every Deferred.
  */
 public final class DeferredLock {
-  /** Whether someone owns the lock. While false, {@link #waiting} is empty. */
+  /**
+   * Whether the lock is taken: owned, or released by its owner with the hand-off to the next
+   * waiter still to come ({@link #handOffPending}). While false, {@link #waiting} is empty.
+   */
   private boolean locked;
+
+  /** True while {@link #release()} is firing a waiter; a release inside that is deferred. */
+  private boolean handingOff;
+
+  /**
+   * True when the owner released from inside a hand-off while acquisitions wait: the running
+   * {@link #release()} serves the next waiter as soon as the current one's callbacks return.
+   */
+  private boolean handOffPending;
 
   /** Acquisitions waiting for the lock, first in line first; all unfired. */
   private final ArrayDeque<Deferred<DeferredLock>> waiting = new ArrayDeque<>();
@@ -64,30 +76,53 @@ public final class DeferredLock {
   }
 
   /**
-   * Gives the lock up. When acquisitions are waiting, the first one gets the lock at once: its
-   * callbacks run before this method returns, and the lock stays locked. Owning logical thread.
+   * Gives the lock up. When acquisitions are waiting, the first one gets the lock at once, before
+   * this method returns, and the lock stays locked. Owning logical thread.
+   *
+   * <p>One exception keeps the stack flat: a release from inside the callbacks of an acquisition
+   * being handed the lock (as {@link #run} does for a synchronous function) returns first, and the
+   * next waiter is served as soon as those callbacks return, still inside the outer {@code
+   * release()}. So a line of 100,000 such waiters is served in a loop, not by recursion.
    *
    * @throws IllegalStateException when the lock is not locked (a release without an acquire, or a
    *     second release)
    */
   public void release() {
-    if (!locked) {
+    if (!locked || handOffPending) {
       throw new IllegalStateException(
           "Tried to release an unlocked lock: " + this + "; release once per fired acquire()");
     }
-    Deferred<DeferredLock> next = waiting.pollFirst();
-    if (next == null) {
-      locked = false;
-    } else {
-      // Still locked: ownership moves to `next` without the lock ever being free.
-      next.callback(this);
+    if (handingOff) {
+      // Inside the hand-off loop below, one level up the stack: let it serve the next waiter.
+      if (waiting.isEmpty()) {
+        locked = false;
+      } else {
+        handOffPending = true;
+      }
+      return;
+    }
+    handingOff = true;
+    try {
+      do {
+        handOffPending = false;
+        Deferred<DeferredLock> next = waiting.pollFirst();
+        if (next == null) {
+          locked = false;
+          return;
+        }
+        // Still locked: ownership moves to `next` without the lock ever being free.
+        next.callback(this);
+      } while (handOffPending);
+    } finally {
+      handingOff = false;
     }
   }
 
   /**
    * Tells whether someone owns the lock. Owning logical thread.
    *
-   * @return {@code true} between a fired acquisition and its release
+   * @return {@code true} from a fired acquisition to its release, and while the lock passes
+   *     from one owner to the next waiter
    */
   public boolean isLocked() {
     return locked;
@@ -135,7 +170,7 @@ public final class DeferredLock {
   @Override
   public String toString() {
     return "DeferredLock["
-        + (locked ? "locked" : "unlocked")
+        + (handOffPending ? "released, handing off" : locked ? "locked" : "unlocked")
         + ", "
         + waiting.size()
         + " waiting]";

@@ -7,26 +7,31 @@ import java.util.Objects;
  * A queue whose {@link #get()} gives a Deferred: it fires with the next item, at once if one is
  * pending, else when someone {@link #put puts} one (Twisted's {@code DeferredQueue}).
  *
- * <p>It connects a producer and a consumer that run at different paces on the same logical
- * thread, e.g. lines received from a connection and a loop that handles them one at a time:
+ * <p>It connects producers and consumers that run at different paces on the same logical thread,
+ * e.g. a pool of idle connections, where a borrower waits until one is returned:
  *
  * <pre>{@code
- * DeferredQueue<String> lines = DeferredQueue.withSize(1000);
+ * DeferredQueue<Connection> idle = DeferredQueue.withBacklog(100); // at most 100 borrowers wait
  *
- * // producer, in a protocol:
- * public void lineReceived(String line) {
- *   lines.put(line);
- * }
- *
- * // consumer:
- * void handleNext() {
- *   lines.get().addCallback(line -> {
- *     handle(line);
- *     handleNext();
- *     return null;
+ * Deferred<String> fetch(String key) {
+ *   return idle.get().addCallbackDeferring(connection -> {
+ *     Deferred<String> reply = connection.get(key);
+ *     reply.addBoth((value, failure) -> {
+ *       idle.put(connection); // straight to the next waiting borrower, if any
+ *       return failure != null ? failure : value;
+ *     });
+ *     return reply;
  *   });
  * }
  * }</pre>
+ *
+ * <p>Hand-offs are synchronous, as in Twisted, so two patterns recurse: a consumer that calls
+ * {@code get()} again from its own callback recurses once per pending item (a pending item's
+ * Deferred has already fired, so its callbacks run at once), and a getter's callback that puts
+ * again, synchronously, recurses once per waiting getter. Take pending items in a loop ({@code
+ * while (queue.pending() > 0)}) and wait with a callback only when the queue is empty. ({@link
+ * DeferredLock} and {@link DeferredSemaphore} do flatten their own hand-offs, because their
+ * {@code run} would otherwise recurse by itself.)
  *
  * <p>Two optional limits, both unbounded by default (Twisted's {@code None}): the <em>size</em>,
  * how many items may be pending with nobody waiting for them ({@link #put} beyond it throws {@link

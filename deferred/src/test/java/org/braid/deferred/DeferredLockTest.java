@@ -279,6 +279,103 @@ class DeferredLockTest {
   }
 
   @Test
+  void aLongLineOfSynchronousRunsIsServedInALoopNotByRecursion() {
+    // Each run releases inside its own hand-off; served recursively, a few hundred overflow the
+    // stack (and the chain would swallow the StackOverflowError, leaving the lock held forever).
+    lock.acquire();
+    List<Integer> ran = new ArrayList<>();
+    List<Deferred<Integer>> results = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      int n = i;
+      results.add(
+          lock.run(
+              () -> {
+                ran.add(n);
+                return n;
+              }));
+    }
+
+    lock.release();
+
+    assertThat(ran).hasSize(100_000).startsWith(0, 1, 2).endsWith(99_999);
+    assertThat(successResultOf(results.get(99_999))).isEqualTo(99_999);
+    assertThat(lock.isLocked()).isFalse();
+  }
+
+  @Test
+  void aReleaseInsideAHandOffServesTheNextWaiterOnceTheCallbackReturns() {
+    List<String> order = new ArrayList<>();
+    lock.acquire();
+    lock.acquire()
+        .addCallback(
+            l -> {
+              l.release();
+              order.add("first, after its release");
+              return null;
+            });
+    lock.acquire()
+        .addCallback(
+            l -> {
+              order.add("second");
+              return null;
+            });
+
+    lock.release();
+
+    assertThat(order).containsExactly("first, after its release", "second");
+    assertThat(lock.isLocked()).isTrue();
+  }
+
+  @Test
+  void aSecondReleaseInsideAHandOffIsStillRefused() {
+    List<Throwable> errors = new ArrayList<>();
+    lock.acquire();
+    lock.acquire()
+        .addCallback(
+            l -> {
+              l.release();
+              try {
+                l.release();
+              } catch (IllegalStateException e) {
+                errors.add(e);
+              }
+              return null;
+            });
+    Deferred<DeferredLock> third = lock.acquire();
+
+    lock.release();
+
+    assertThat(errors)
+        .singleElement()
+        .satisfies(e -> assertThat(e).hasMessageContaining("released, handing off"));
+    assertThat(successResultOf(third)).isSameAs(lock);
+  }
+
+  @Test
+  void aWaiterCancelledWhileTheLockIsBeingHandedOnIsSkipped() {
+    lock.acquire();
+    Deferred<DeferredLock> cancelledLater = new Deferred<>();
+    lock.acquire()
+        .addCallback(
+            l -> {
+              l.release();
+              cancelledLater.callback(null);
+              return null;
+            });
+    Deferred<DeferredLock> second = lock.acquire();
+    cancelledLater.addCallback(
+        ignored -> {
+          second.cancel();
+          return null;
+        });
+
+    lock.release();
+
+    failureResultOf(second, CancelledException.class);
+    assertThat(lock.isLocked()).isFalse();
+  }
+
+  @Test
   void toStringShowsLockedStateAndWaiters() {
     assertThat(lock).hasToString("DeferredLock[unlocked, 0 waiting]");
     lock.acquire();

@@ -182,6 +182,55 @@ class DeferredSemaphoreTest {
   }
 
   @Test
+  void aLongLineOfSynchronousRunsIsServedInALoopNotByRecursion() {
+    DeferredSemaphore semaphore = new DeferredSemaphore(2);
+    semaphore.acquire();
+    semaphore.acquire();
+    int[] ran = {0};
+    for (int i = 0; i < 100_000; i++) {
+      semaphore.run(() -> ++ran[0]);
+    }
+
+    semaphore.release();
+
+    assertThat(ran[0]).isEqualTo(100_000);
+    assertThat(semaphore.tokens()).isEqualTo(1);
+    assertThat(semaphore.waiting()).isZero();
+  }
+
+  @Test
+  void releasesInsideAHandOffStillRespectTheLimit() {
+    DeferredSemaphore semaphore = new DeferredSemaphore(2);
+    List<Throwable> errors = new ArrayList<>();
+    semaphore.acquire();
+    semaphore.acquire();
+    semaphore
+        .acquire()
+        .addCallback(
+            s -> {
+              s.release(); // its own token, owed to `next`
+              try {
+                // A semaphore cannot tell holders apart: this one counts as the other holder's...
+                s.release();
+                // ...and this one exceeds the limit, although two tokens are still in transit.
+                s.release();
+              } catch (IllegalStateException e) {
+                errors.add(e);
+              }
+              return null;
+            });
+    Deferred<DeferredSemaphore> next = semaphore.acquire();
+
+    semaphore.release();
+
+    assertThat(errors)
+        .singleElement()
+        .satisfies(e -> assertThat(e).hasMessageContaining("tokens 2 already at limit 2"));
+    assertThat(successResultOf(next)).isSameAs(semaphore);
+    assertThat(semaphore.tokens()).isEqualTo(1);
+  }
+
+  @Test
   void toStringShowsFreeTokensAndWaiters() {
     DeferredSemaphore semaphore = new DeferredSemaphore(1);
     semaphore.acquire();
