@@ -20,28 +20,67 @@ import java.util.List;
  *       {@link FailureGroupException}, as {@code race} does.
  * </ul>
  *
+ * <p>{@link Deferred#gatherResults} and {@link Deferred#race} are built on this class.
+ *
+ * <pre>{@code
+ * Deferred<List<Outcome<String>>> both = DeferredList.of(List.of(client.get("a"), client.get("b")));
+ * both.addCallback(outcomes -> {
+ *   for (Outcome<String> o : outcomes) {          // input order, not completion order
+ *     log.info(o.succeeded() ? o.value() : o.failure().getErrorMessage());
+ *   }
+ *   return null;
+ * });
+ * }</pre>
+ *
  * <p>Inputs that have already fired are recorded while the factory runs, so the result may be
  * fired when it returns. Outcomes that arrive after the result fired are still recorded and, with
- * {@code consumeErrors}, still consumed. Cancelling the result before it fires cancels every
- * input; after it fired, cancelling does nothing.
+ * {@code consumeErrors}, still consumed. Each input gets one entry added to its chain: callbacks
+ * added to an input before the list see its value first; callbacks added after see what the entry
+ * passes on (the value, or the failure unless it was consumed).
  *
- * <p>Not thread-safe: owning logical thread only, like every Deferred.
+ * <p>Cancelling the result before it fires cancels every input (from the list's own copy, so
+ * later changes to the caller's list do not matter); a canceller that throws is logged by {@link
+ * Deferred#cancel()} and the other inputs are still cancelled. The result then fires with whatever
+ * the inputs produce, e.g. with a success for an input whose canceller fires it with a value.
+ * After the result fired, cancelling it leaves the inputs alone. Unlike Twisted (its issue
+ * #7856), the result is an ordinary {@link Deferred}: once fired, if one of its callbacks returned
+ * a Deferred that it now waits on, cancelling it cancels that Deferred.
+ *
+ * <p>Not thread-safe: every method must be called on the owning logical thread, like every
+ * Deferred.
  *
  * @param <T> the inputs' result type
  */
 public final class DeferredList<T> {
 
   /**
-   * One input's outcome: a value or a failure.
+   * One input's outcome: a value or a failure (Twisted's {@code (success, result)} pair).
+   * Immutable; any thread.
    *
    * @param succeeded whether the input fired on the success side
-   * @param value its value when it succeeded, else {@code null}
+   * @param value its value when it succeeded (possibly {@code null}), else {@code null}
    * @param failure its failure when it failed, else {@code null}
    * @param <T> the value type
    */
   public record Outcome<T>(boolean succeeded, T value, Failure failure) {
     /**
-     * A success.
+     * Checks that the outcome is one or the other. Any thread.
+     *
+     * @throws IllegalArgumentException when a success carries a failure, or a failure carries no
+     *     failure or a value
+     */
+    public Outcome {
+      if (succeeded && failure != null) {
+        throw new IllegalArgumentException("a successful Outcome has a failure: " + failure);
+      }
+      if (!succeeded && (failure == null || value != null)) {
+        throw new IllegalArgumentException(
+            "a failed Outcome needs a failure and no value; failure: " + failure);
+      }
+    }
+
+    /**
+     * A success. Any thread.
      *
      * @param value the value
      * @param <T> the value type
@@ -52,7 +91,7 @@ public final class DeferredList<T> {
     }
 
     /**
-     * A failure.
+     * A failure. Any thread.
      *
      * @param failure the failure
      * @param <T> the value type
@@ -64,7 +103,7 @@ public final class DeferredList<T> {
   }
 
   /**
-   * The first input to succeed.
+   * The first input to succeed. Immutable; any thread.
    *
    * @param index its position among the inputs, from 0
    * @param value its value
@@ -85,9 +124,16 @@ public final class DeferredList<T> {
   private final boolean fireOnOneErrback;
   private final boolean consumeErrors;
   private final Deferred<Object> result;
+
+  /** How many inputs have fired (the hook ran), from 0 to the number of inputs. */
   private int finished;
 
-  @SuppressWarnings("unchecked")
+  /**
+   * Set when the hook decides the result, just before firing it. In a race the losers are
+   * cancelled between the two, and a loser whose canceller fires it with a value must not win too.
+   */
+  private boolean decided;
+
   DeferredList(
       List<? extends Deferred<? extends T>> inputs,
       boolean fireOnOneCallback,
@@ -106,6 +152,11 @@ public final class DeferredList<T> {
       Mode mode,
       boolean fireOnOneErrback,
       boolean consumeErrors) {
+    if (inputs.isEmpty() && mode == Mode.RACE) {
+      // Twisted's race of nothing never fires, which is a hang waiting to happen: refuse it.
+      throw new IllegalArgumentException(
+          "race() needs at least one Deferred to race, got an empty list");
+    }
     this.inputs = List.copyOf(inputs);
     this.outcomes = new Outcome[this.inputs.size()];
     this.mode = mode;
@@ -114,9 +165,8 @@ public final class DeferredList<T> {
     this.result = new Deferred<>(d -> cancelInputs());
     this.result.describedAs(describe());
     if (this.inputs.isEmpty() && (mode == Mode.ALL || mode == Mode.FIRST_ERROR)) {
+      decided = true;
       result.callback(List.of());
-    } else if (this.inputs.isEmpty() && mode == Mode.RACE) {
-      throw new IllegalArgumentException("race() needs at least one Deferred");
     }
     // An empty FIRST_SUCCESS list never fires, as in Twisted: there is nothing that could win.
     for (int i = 0; i < this.inputs.size(); i++) {
@@ -140,7 +190,8 @@ public final class DeferredList<T> {
   }
 
   /**
-   * {@link #of(List, boolean)} without consuming errors (Twisted's default).
+   * {@link #of(List, boolean)} without consuming errors (Twisted's default). Owning logical
+   * thread.
    *
    * @param deferreds the inputs
    * @param <T> the inputs' result type
@@ -183,7 +234,11 @@ public final class DeferredList<T> {
     return new DeferredList<T>(deferreds, true, fireOnOneErrback, consumeErrors).typedResult();
   }
 
-  /** See {@link Deferred#race}. */
+  /**
+   * See {@link Deferred#race}: the first success wins, the other inputs are cancelled before the
+   * result fires, and every input's result is consumed (becomes {@code null}), the winner's too, as
+   * in Twisted. An empty list is refused. Owning logical thread.
+   */
   static <T> Deferred<Winner<T>> race(List<? extends Deferred<? extends T>> deferreds) {
     return new DeferredList<T>(deferreds, Mode.RACE, false, true).typedResult();
   }
@@ -206,15 +261,24 @@ public final class DeferredList<T> {
   private Object record(int index, T value, Failure failure) {
     outcomes[index] = failure == null ? Outcome.success(value) : Outcome.failure(failure);
     finished++;
-    if (!result.isCalled()) {
+    // result.isCalled() without `decided`: the result was cancelled while inputs had not fired.
+    if (!decided && !result.isCalled()) {
       if (failure == null && (mode == Mode.FIRST_SUCCESS || mode == Mode.RACE)) {
-        result.callback(new Winner<>(index, value));
+        decided = true;
         if (mode == Mode.RACE) {
+          // Twisted cancels the losers first, so the result's callbacks find them settled.
           cancelLosers(index);
         }
+        // A loser's own callbacks ran during the sweep; should one have fired or cancelled the
+        // result, that stands.
+        if (!result.isCalled()) {
+          result.callback(new Winner<>(index, value));
+        }
       } else if (failure != null && fireOnOneErrback) {
+        decided = true;
         result.errback(new FirstErrorException(failure, index));
       } else if (finished == outcomes.length) {
+        decided = true;
         if (mode == Mode.FIRST_SUCCESS || mode == Mode.RACE) {
           List<Failure> failures = new ArrayList<>(outcomes.length);
           for (Outcome<T> outcome : outcomes) {
@@ -225,6 +289,11 @@ public final class DeferredList<T> {
           result.callback(List.of(outcomes));
         }
       }
+    }
+    if (mode == Mode.RACE) {
+      // Nobody else is meant to use a raced input's result, and a loser's CancelledException
+      // must not be reported as unhandled.
+      return null;
     }
     if (failure != null) {
       return consumeErrors ? null : failure;
