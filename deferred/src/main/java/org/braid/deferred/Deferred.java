@@ -1022,12 +1022,18 @@ public final class Deferred<T> {
     return debugging;
   }
 
-  /** Formats a recorded site as indented stack frames, skipping this class's own frames. */
+  /**
+   * Formats a recorded site as indented stack frames, skipping the frames of this class and its
+   * nested classes only: DeferredList, DeferredQueue and other classes whose names merely start
+   * with "Deferred" are part of the story of where a Deferred came from.
+   */
   static String formatSite(Throwable site) {
     StringWriter out = new StringWriter();
     PrintWriter writer = new PrintWriter(out);
+    String self = Deferred.class.getName();
     for (StackTraceElement frame : site.getStackTrace()) {
-      if (frame.getClassName().startsWith(Deferred.class.getName())) {
+      String className = frame.getClassName();
+      if (className.equals(self) || className.startsWith(self + "$")) {
         continue;
       }
       writer.append("    at ").append(frame.toString()).append('\n');

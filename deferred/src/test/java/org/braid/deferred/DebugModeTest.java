@@ -178,4 +178,21 @@ class DebugModeTest {
     assertThat(invokerSection(e.getMessage())).contains(frame("call1"));
     assertThat(successResultOf(target)).isEqualTo("hello");
   }
+
+  @Test
+  void sitesOmitDeferredsOwnFramesButKeepOtherClassesNamedDeferredSomething() {
+    // Twisted drops only Deferred.__init__'s own frame from the creator stack.
+    Deferred<String> d = DeferredProducer.produce();
+    DeferredProducer.fire(d);
+
+    Throwable e = catchThrowable(() -> call2(d));
+
+    String created = creationSection(e.getMessage());
+    assertThat(created)
+        .contains(DeferredProducer.class.getName() + ".produce(")
+        .doesNotContain(Deferred.class.getName() + ".<init>(");
+    assertThat(invokerSection(e.getMessage()))
+        .contains(DeferredProducer.class.getName() + ".fire(")
+        .doesNotContain(Deferred.class.getName() + ".callback(");
+  }
 }
