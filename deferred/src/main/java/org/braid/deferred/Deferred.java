@@ -810,6 +810,18 @@ public final class Deferred<T> {
    * caused by that exception, so it never stays unfired. Never throws.
    */
   public void cancel() {
+    // A Deferred waiting on another forwards the cancellation to it. Walk down the line of
+    // waiting Deferreds in a loop, not by recursion, so that a long line of Deferreds each
+    // waiting on the next cannot overflow the stack (the chain itself runs in a loop too).
+    Deferred<?> target = this;
+    while (target.result instanceof Deferred<?> inner) {
+      target = inner;
+    }
+    target.cancelIfUnfired();
+  }
+
+  /** The non-forwarding part of {@link #cancel()}: does nothing once fired. */
+  private void cancelIfUnfired() {
     if (result == NOT_CALLED) {
       Canceller<T> c = canceller;
       Throwable cancellerError = null;
@@ -830,8 +842,6 @@ public final class Deferred<T> {
                 ? new CancelledException()
                 : new CancelledException("Deferred was cancelled; its canceller threw", cancellerError));
       }
-    } else if (result instanceof Deferred<?> inner) {
-      inner.cancel();
     }
   }
 

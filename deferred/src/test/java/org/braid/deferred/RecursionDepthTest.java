@@ -7,6 +7,7 @@ import static org.braid.deferred.testing.DeferredAssertions.successResultOf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,6 +134,24 @@ class RecursionDepthTest {
 
     assertThat(failureResultOf(end, IllegalStateException.class).getErrorMessage())
         .isEqualTo("through the line");
+  }
+
+  @Test
+  void cancellingTheTopOfAHundredThousandWaitingDeferredsCancelsTheInnermost() {
+    // cancel() forwards to the Deferred being waited on; like the chain itself it must not
+    // recurse once per link, since cancel() never throws.
+    AtomicInteger innermostCancelled = new AtomicInteger();
+    Deferred<String> last = new Deferred<>(c -> innermostCancelled.incrementAndGet());
+    Deferred<String> top = last;
+    for (int i = 0; i < N; i++) {
+      Deferred<String> next = top;
+      top = Deferred.<String>succeed(null).addCallbackDeferring(v -> next);
+    }
+
+    top.cancel();
+
+    assertThat(innermostCancelled).hasValue(1);
+    failureResultOf(top, CancelledException.class);
   }
 
   @Test
