@@ -79,6 +79,17 @@ class DeferredAssertionsTest {
   }
 
   @Test
+  void successResultOfAFailedDeferredConsumesTheFailureItReports() {
+    // trial's successResultOf leaves None behind: the failure is reported by the assertion error,
+    // not a second time as an unhandled error when the Deferred is collected.
+    Deferred<String> d = Deferred.fail(new IOException("refused"));
+
+    assertThatThrownBy(() -> successResultOf(d)).isInstanceOf(AssertionError.class);
+
+    assertThat(resultSeenLater(d)).isNull();
+  }
+
+  @Test
   void successResultOfAPendingDeferredLeavesALaterFailureForLaterErrbacks() {
     IOException refused = new IOException("later");
     Deferred<String> d = new Deferred<>();
@@ -233,6 +244,17 @@ class DeferredAssertionsTest {
                 + "Deferred@" + Integer.toHexString(d.hashCode()) + "[failed: IOException]"
                 + ", found failure Failure[java.io.IOException: refused]");
     assertThat(thrown.getCause()).isSameAs(refused);
+  }
+
+  @Test
+  void assertNoResultOnAFailedDeferredConsumesTheFailureItReports() {
+    // trial's assertNoResult: "If there is already a failure, the self.fail below will report
+    // it, so swallow it in the deferred".
+    Deferred<String> d = Deferred.fail(new IOException("refused"));
+
+    assertThatThrownBy(() -> assertNoResult(d)).isInstanceOf(AssertionError.class);
+
+    assertThat(resultSeenLater(d)).isNull();
   }
 
   @Test
