@@ -974,6 +974,10 @@ public final class Deferred<T> {
    */
   public Deferred<T> describedAs(String purpose) {
     this.description = purpose;
+    if (unhandled != null) {
+      // The chain already ended on an unhandled failure: its report must carry the label too.
+      unhandled.describe(purpose);
+    }
     return this;
   }
 

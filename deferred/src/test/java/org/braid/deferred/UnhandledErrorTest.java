@@ -271,6 +271,22 @@ class UnhandledErrorTest {
   }
 
   @Test
+  void reportNamesADescriptionGivenAfterTheDeferredFailed() {
+    // describedAs labels "toString() and unhandled-error logs", whenever it is called.
+    String token = token();
+
+    dropFailedThenDescribed(token);
+
+    assertThat(reported(token)).isTrue();
+    assertThat(log.eventsMentioning(token).get(0).getFormattedMessage())
+        .startsWith("Unhandled error in Deferred (described after failing)");
+  }
+
+  private static void dropFailedThenDescribed(String token) {
+    Deferred.fail(new IllegalStateException(token)).describedAs("described after failing");
+  }
+
+  @Test
   void reportInDebugModeShowsWhereTheDeferredWasCreatedAndFirstFired() {
     // test_defer.py: test_errorLogDebugInfo
     String token = token();
