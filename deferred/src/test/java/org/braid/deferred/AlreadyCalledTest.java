@@ -106,7 +106,9 @@ class AlreadyCalledTest {
 
     assertThatThrownBy(() -> d.callback("twice"))
         .hasMessageStartingWith(
-            "Deferred already fired: Deferred@" + Integer.toHexString(d.hashCode()) + "[fired: String]")
+            "Deferred already fired: Deferred@"
+                + Integer.toHexString(d.hashCode())
+                + "[fired: String]")
         .hasMessageContaining("Deferred.setDebugging(true)")
         .hasMessageNotContaining(" C: ")
         .hasMessageNotContaining(" I: ");

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The basic chain: firing, the dispatch rules between the callback and errback sides, and
- * callbacks added while the chain runs (test_defer.py: DeferredTests).
+ * The basic chain: firing, the dispatch rules between the callback and errback sides, and callbacks
+ * added while the chain runs (test_defer.py: DeferredTests).
  */
 class DeferredCallbackTest {
   private final List<Object> seen = new ArrayList<>();
@@ -33,8 +33,7 @@ class DeferredCallbackTest {
   void eachCallbackReceivesWhatThePreviousOneReturned() {
     // test_defer.py: testTwoCallbacks
     Deferred<String> d = new Deferred<>();
-    Deferred<Integer> typed =
-        d.addCallback(String::length).addCallback(n -> n * 10);
+    Deferred<Integer> typed = d.addCallback(String::length).addCallback(n -> n * 10);
 
     d.callback("hello");
 
@@ -263,8 +262,7 @@ class DeferredCallbackTest {
 
     d.callback("v");
 
-    assertThat(seen)
-        .containsExactly("callback v", "next errback: thrown by the pair's callback");
+    assertThat(seen).containsExactly("callback v", "next errback: thrown by the pair's callback");
   }
 
   @Test
@@ -384,8 +382,7 @@ class DeferredCallbackTest {
     assertThatThrownBy(() -> d.addCallback(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> d.addErrback(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> d.addBoth(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> d.addCallbacks(v -> v, null))
-        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> d.addCallbacks(v -> v, null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> d.errback((Failure) null)).isInstanceOf(NullPointerException.class);
     assertThat(d.isCalled()).isFalse();
   }

@@ -54,7 +54,9 @@ class DeferredCancellationTest {
 
     d.cancel();
 
-    assertThat(errbackResults).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
+    assertThat(errbackResults)
+        .singleElement()
+        .satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
     assertThat(callbackResults).isEmpty();
     assertThat(d.isCalled()).isTrue();
   }
@@ -69,7 +71,8 @@ class DeferredCancellationTest {
     d.callback("the producer did not know");
 
     assertThatThrownBy(() -> d.callback("again")).isInstanceOf(AlreadyCalledException.class);
-    assertThatThrownBy(() -> d.errback(new IOException())).isInstanceOf(AlreadyCalledException.class);
+    assertThatThrownBy(() -> d.errback(new IOException()))
+        .isInstanceOf(AlreadyCalledException.class);
     assertThat(callbackResults).isEmpty();
   }
 
@@ -83,8 +86,11 @@ class DeferredCancellationTest {
     d.errback(new IOException("the producer did not know"));
 
     assertThatThrownBy(() -> d.callback("again")).isInstanceOf(AlreadyCalledException.class);
-    assertThatThrownBy(() -> d.errback(new IOException())).isInstanceOf(AlreadyCalledException.class);
-    assertThat(errbackResults).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
+    assertThatThrownBy(() -> d.errback(new IOException()))
+        .isInstanceOf(AlreadyCalledException.class);
+    assertThat(errbackResults)
+        .singleElement()
+        .satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
   }
 
   @Test
@@ -119,7 +125,9 @@ class DeferredCancellationTest {
     d.cancel();
 
     assertThat(cancellerCalls).hasValue(1);
-    assertThat(errbackResults).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
+    assertThat(errbackResults)
+        .singleElement()
+        .satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
   }
 
   @Test
@@ -132,7 +140,8 @@ class DeferredCancellationTest {
 
     assertThat(cancellerCalls).hasValue(1);
     assertThatThrownBy(() -> d.callback("late")).isInstanceOf(AlreadyCalledException.class);
-    assertThatThrownBy(() -> d.errback(new IOException())).isInstanceOf(AlreadyCalledException.class);
+    assertThatThrownBy(() -> d.errback(new IOException()))
+        .isInstanceOf(AlreadyCalledException.class);
   }
 
   @Test
@@ -188,7 +197,9 @@ class DeferredCancellationTest {
     d.cancel();
 
     assertThat(cancellerCalls).hasValue(0);
-    assertThat(errbackResults).singleElement().satisfies(f -> assertThat(f.getErrorMessage()).isEqualTo("original"));
+    assertThat(errbackResults)
+        .singleElement()
+        .satisfies(f -> assertThat(f.getErrorMessage()).isEqualTo("original"));
     assertThat(callbackResults).isEmpty();
   }
 
@@ -207,7 +218,9 @@ class DeferredCancellationTest {
     d.cancel();
 
     assertThat(cancellerCalls).hasValue(1);
-    assertThat(errbackResults).singleElement().satisfies(f -> assertThat(f.value()).isSameAs(error));
+    assertThat(errbackResults)
+        .singleElement()
+        .satisfies(f -> assertThat(f.value()).isSameAs(error));
   }
 
   @Test
@@ -244,7 +257,9 @@ class DeferredCancellationTest {
     record(a);
 
     assertThat(cancellerCalls).hasValue(1);
-    assertThat(errbackResults).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
+    assertThat(errbackResults)
+        .singleElement()
+        .satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
     assertThat(successResultOf(b)).as("b's failure moved to a").isNull();
   }
 
@@ -288,7 +303,9 @@ class DeferredCancellationTest {
     assertThat(errbackResults).isEmpty();
     d.unpause();
 
-    assertThat(errbackResults).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
+    assertThat(errbackResults)
+        .singleElement()
+        .satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
   }
 
   @Test
@@ -413,8 +430,8 @@ class DeferredCancellationTest {
 
   /**
    * Creates a Deferred with a canceller that refers back to it, hands the Deferred out through
-   * {@code holder} and keeps only a weak reference to the canceller (from a separate frame, so
-   * no local variable keeps it alive).
+   * {@code holder} and keeps only a weak reference to the canceller (from a separate frame, so no
+   * local variable keeps it alive).
    */
   private static WeakReference<DummyCanceller> newDeferredWithCanceller(
       List<Deferred<Object>> holder) {

@@ -409,7 +409,8 @@ class DeferredChainingTest {
 
     a.callback("late");
 
-    assertThat(failureResultOf(a)).satisfies(f -> assertThat(f.value()).isInstanceOf(AlreadyCalledException.class));
+    assertThat(failureResultOf(a))
+        .satisfies(f -> assertThat(f.value()).isInstanceOf(AlreadyCalledException.class));
     assertThat(successResultOf(b)).isEqualTo("already");
   }
 

@@ -263,7 +263,9 @@ class DeferredTimeoutTest {
         });
 
     d.cancel();
-    assertThat(cancelled).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
+    assertThat(cancelled)
+        .singleElement()
+        .satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
     clock.advance(FIFTEEN_SECONDS);
 
     assertNoResult(inner);
@@ -286,7 +288,9 @@ class DeferredTimeoutTest {
     d.cancel();
     clock.advance(FIFTEEN_SECONDS);
 
-    assertThat(cancelled).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
+    assertThat(cancelled)
+        .singleElement()
+        .satisfies(f -> assertThat(f.type()).isEqualTo(CancelledException.class));
     assertNoResult(inner);
     assertThat(overrideArguments).isEmpty();
   }
@@ -305,7 +309,9 @@ class DeferredTimeoutTest {
 
     clock.advance(FIFTEEN_SECONDS);
 
-    assertThat(errbacked).singleElement().satisfies(f -> assertThat(f.value()).isInstanceOf(CancelledException.class));
+    assertThat(errbacked)
+        .singleElement()
+        .satisfies(f -> assertThat(f.value()).isInstanceOf(CancelledException.class));
     failureResultOf(d, TimeoutException.class);
   }
 
@@ -324,7 +330,9 @@ class DeferredTimeoutTest {
 
     clock.advance(FIFTEEN_SECONDS);
 
-    assertThat(errbacked).singleElement().satisfies(f -> assertThat(f.value()).isInstanceOf(CancelledException.class));
+    assertThat(errbacked)
+        .singleElement()
+        .satisfies(f -> assertThat(f.value()).isInstanceOf(CancelledException.class));
     assertThat(successResultOf(d)).isNull();
   }
 
@@ -408,6 +416,19 @@ class DeferredTimeoutTest {
     assertThat(innerCancelled).containsExactly("inner cancelled");
     failureResultOf(d, TimeoutException.class);
     assertThat(successResultOf(inner)).isNull();
+  }
+
+  @Test
+  void secondTimeoutPassesTheFirstOnesTimeoutExceptionOnAndCancelsItsOwnTimer() {
+    Deferred<Object> d = new Deferred<>();
+    d.addTimeout(Duration.ofSeconds(5), clock);
+    d.addTimeout(TEN_SECONDS, clock);
+
+    clock.advance(Duration.ofSeconds(5));
+
+    assertThat(failureResultOf(d, TimeoutException.class).value())
+        .hasMessageContaining(Duration.ofSeconds(5).toString());
+    assertThat(clock.pendingCount()).isZero();
   }
 
   @Test

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code toString()} shows the state and why a Deferred is pending, never a user value (STYLE.md
- * 9; test_defer.py: test_repr, test_reprWithResult, test_reprWithChaining).
+ * {@code toString()} shows the state and why a Deferred is pending, never a user value (STYLE.md 9;
+ * test_defer.py: test_repr, test_reprWithResult, test_reprWithChaining).
  */
 class DeferredToStringTest {
 

@@ -33,7 +33,8 @@ class FailureTest {
     // twisted-semantics.md 1.17: "the first argument (in argument order) that matches"
     Failure failure = new Failure(new FileNotFoundException("gone"));
 
-    assertThat(failure.check(TimeoutException.class, IOException.class, FileNotFoundException.class))
+    assertThat(
+            failure.check(TimeoutException.class, IOException.class, FileNotFoundException.class))
         .isEqualTo(IOException.class);
     assertThat(failure.check(FileNotFoundException.class, IOException.class))
         .isEqualTo(FileNotFoundException.class);
@@ -103,8 +104,7 @@ class FailureTest {
 
   @Test
   void errorMessageFallsBackToTheClassNameWhenThereIsNoMessage() {
-    assertThat(new Failure(new IOException()).getErrorMessage())
-        .isEqualTo("java.io.IOException");
+    assertThat(new Failure(new IOException()).getErrorMessage()).isEqualTo("java.io.IOException");
   }
 
   @Test
@@ -130,7 +130,8 @@ class FailureTest {
 
     assertThat(traceback)
         .startsWith("java.lang.IllegalStateException: request failed")
-        .contains(FailureTest.class.getName() + ".tracebackIncludesTheExceptionItsStackAndItsCause(")
+        .contains(
+            FailureTest.class.getName() + ".tracebackIncludesTheExceptionItsStackAndItsCause(")
         .contains("Caused by: java.io.IOException: socket closed");
   }
 

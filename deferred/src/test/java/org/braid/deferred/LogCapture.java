@@ -15,12 +15,13 @@ import org.slf4j.LoggerFactory;
  * in try-with-resources, or create it in a field and close it in {@code @AfterEach}).
  *
  * <p>Unhandled-failure reports come from the {@link java.lang.ref.Cleaner} thread, so the events
- * are kept under the sink's monitor (logback's {@link AppenderBase#doAppend} already holds it)
- * and {@link #awaitWhileCollectingGarbage} waits on it. Other test classes may leave failing
- * Deferreds behind that are collected while this one runs, so tests pick their own events out by
- * a unique token in the exception message ({@link #eventsMentioning}).
+ * are kept under the sink's monitor (logback's {@link AppenderBase#doAppend} already holds it) and
+ * {@link #awaitWhileCollectingGarbage} waits on it. Other test classes may leave failing Deferreds
+ * behind that are collected while this one runs, so tests pick their own events out by a unique
+ * token in the exception message ({@link #eventsMentioning}).
  *
  * <h2>Why the static initializer</h2>
+ *
  * Surefire runs these tests patched into the named module {@code org.braid.deferred} and lets it
  * read only the unnamed module, but logback-classic 1.5 is a named module on the module path. The
  * test code therefore adds the read edges itself ({@link Module#addReads} is allowed from inside

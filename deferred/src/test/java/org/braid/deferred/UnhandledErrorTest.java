@@ -48,8 +48,8 @@ class UnhandledErrorTest {
 
   /**
    * Makes and drops a failing, unhandled Deferred with a new token and waits for its report: a
-   * later collection than everything dropped before, so what was due to be reported before it
-   * has had its chance.
+   * later collection than everything dropped before, so what was due to be reported before it has
+   * had its chance.
    */
   private void settle() {
     String control = token();

@@ -151,7 +151,8 @@ class DeferredAssertionsTest {
     Deferred<String> d = Deferred.fail(refused);
 
     Throwable thrown =
-        catchThrowable(() -> failureResultOf(d, TimeoutException.class, IllegalStateException.class));
+        catchThrowable(
+            () -> failureResultOf(d, TimeoutException.class, IllegalStateException.class));
 
     assertThat(thrown)
         .isInstanceOf(AssertionError.class)
@@ -241,7 +242,9 @@ class DeferredAssertionsTest {
         .isInstanceOf(AssertionError.class)
         .hasMessage(
             "No result expected on "
-                + "Deferred@" + Integer.toHexString(d.hashCode()) + "[failed: IOException]"
+                + "Deferred@"
+                + Integer.toHexString(d.hashCode())
+                + "[failed: IOException]"
                 + ", found failure Failure[java.io.IOException: refused]");
     assertThat(thrown.getCause()).isSameAs(refused);
   }
