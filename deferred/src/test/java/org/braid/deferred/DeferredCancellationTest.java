@@ -362,7 +362,12 @@ class DeferredCancellationTest {
   }
 
   @Test
-  void cancellingAFiredDeferredReleasesNothingAndThrowsNothing() {
+  void nullCancellerIsRejectedAtOnce() {
+    assertThatThrownBy(() -> new Deferred<String>(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void cancellingAFiredDeferredChangesNothingAndThrowsNothing() {
     Deferred<String> d = Deferred.succeed("done");
 
     assertThatCode(d::cancel).doesNotThrowAnyException();

@@ -161,6 +161,7 @@ class DeferredAssertionsTest {
                 + " java.lang.IllegalStateException) expected on Deferred@")
         .hasMessageContaining("found type java.io.IOException instead");
     assertThat(thrown.getCause()).isSameAs(refused);
+    assertThat(resultSeenLater(d)).as("consumed, as trial does").isNull();
   }
 
   @Test
