@@ -854,6 +854,18 @@ public final class Deferred<T> {
    * caused by that exception, so it never stays unfired. Never throws.
    */
   public void cancel() {
+    // A Deferred waiting on another forwards the cancellation to it. Walk down the line of
+    // waiting Deferreds in a loop, not by recursion, so that a long line of Deferreds each
+    // waiting on the next cannot overflow the stack (the chain itself runs in a loop too).
+    Deferred<?> target = this;
+    while (target.result instanceof Deferred<?> inner) {
+      target = inner;
+    }
+    target.cancelIfUnfired();
+  }
+
+  /** The non-forwarding part of {@link #cancel()}: does nothing once fired. */
+  private void cancelIfUnfired() {
     if (result == NOT_CALLED) {
       Canceller<T> c = canceller;
       Throwable cancellerError = null;
@@ -874,8 +886,6 @@ public final class Deferred<T> {
                 ? new CancelledException()
                 : new CancelledException("Deferred was cancelled; its canceller threw", cancellerError));
       }
-    } else if (result instanceof Deferred<?> inner) {
-      inner.cancel();
     }
   }
 
@@ -1008,6 +1018,10 @@ public final class Deferred<T> {
    */
   public Deferred<T> describedAs(String purpose) {
     this.description = purpose;
+    if (unhandled != null) {
+      // The chain already ended on an unhandled failure: its report must carry the label too.
+      unhandled.describe(purpose);
+    }
     return this;
   }
 
@@ -1066,12 +1080,18 @@ public final class Deferred<T> {
     return debugging;
   }
 
-  /** Formats a recorded site as indented stack frames, skipping this class's own frames. */
+  /**
+   * Formats a recorded site as indented stack frames, skipping the frames of this class and its
+   * nested classes only: DeferredList, DeferredQueue and other classes whose names merely start
+   * with "Deferred" are part of the story of where a Deferred came from.
+   */
   static String formatSite(Throwable site) {
     StringWriter out = new StringWriter();
     PrintWriter writer = new PrintWriter(out);
+    String self = Deferred.class.getName();
     for (StackTraceElement frame : site.getStackTrace()) {
-      if (frame.getClassName().startsWith(Deferred.class.getName())) {
+      String className = frame.getClassName();
+      if (className.equals(self) || className.startsWith(self + "$")) {
         continue;
       }
       writer.append("    at ").append(frame.toString()).append('\n');

@@ -24,7 +24,8 @@ final class UnhandledFailure implements Runnable {
   /** The unhandled failure; {@code null} once dismissed. Written by the owner, read by the cleaner. */
   private volatile Failure failure;
 
-  private final String description;
+  /** The Deferred's description; it may be given after the record exists, hence volatile. */
+  private volatile String description;
   private final Throwable creationSite;
   private final Throwable firstInvoker;
   private Cleaner.Cleanable cleanable;
@@ -48,6 +49,11 @@ final class UnhandledFailure implements Runnable {
         new UnhandledFailure(failure, description, creationSite, firstInvoker);
     record.cleanable = CLEANER.register(deferred, record);
     return record;
+  }
+
+  /** Takes the Deferred's new description ({@link Deferred#describedAs}) for the report. */
+  void describe(String newDescription) {
+    this.description = newDescription;
   }
 
   /** Replaces the tracked failure (the chain ended again, with another failure). */

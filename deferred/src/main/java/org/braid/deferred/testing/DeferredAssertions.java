@@ -46,6 +46,8 @@ public final class DeferredAssertions {
 
   /**
    * Returns the value the Deferred has succeeded with; the Deferred keeps it for later callbacks.
+   * A failure found instead is consumed, as trial does, and becomes the cause of the assertion
+   * error.
    *
    * @param deferred the Deferred under test
    * @param <T> its result type
@@ -59,12 +61,15 @@ public final class DeferredAssertions {
       throw new AssertionError("Success result expected on " + deferred + ", found no result");
     }
     if (observed.failure != null) {
-      throw new AssertionError(
-          "Success result expected on "
-              + deferred
-              + ", found failure result instead: "
-              + observed.failure,
-          observed.failure.value());
+      AssertionError error =
+          new AssertionError(
+              "Success result expected on "
+                  + deferred
+                  + ", found failure result instead: "
+                  + observed.failure,
+              observed.failure.value());
+      consumeFailure(deferred);
+      throw error;
     }
     return (T) observed.value;
   }
@@ -112,7 +117,8 @@ public final class DeferredAssertions {
   }
 
   /**
-   * Asserts that the Deferred has no result yet.
+   * Asserts that the Deferred has no result yet. A failure found instead is consumed, as trial
+   * does, and becomes the cause of the assertion error.
    *
    * @param deferred the Deferred under test
    * @throws AssertionError when it has a result (a failure is attached as the cause)
@@ -121,13 +127,26 @@ public final class DeferredAssertions {
     Observed observed = observe(deferred, false);
     if (observed.seen) {
       if (observed.failure != null) {
-        throw new AssertionError(
-            "No result expected on " + deferred + ", found failure " + observed.failure,
-            observed.failure.value());
+        AssertionError error =
+            new AssertionError(
+                "No result expected on " + deferred + ", found failure " + observed.failure,
+                observed.failure.value());
+        consumeFailure(deferred);
+        throw error;
       }
       throw new AssertionError(
           "No result expected on " + deferred + ", found " + typeOf(observed.value));
     }
+  }
+
+  /**
+   * Consumes the failure a Deferred has just been observed to hold: the assertion error that
+   * reports it carries it as its cause, so it must not be reported a second time as an unhandled
+   * error when the Deferred is collected (trial swallows it the same way). Only called after the
+   * failure was seen, so the errback runs at once and cannot eat a later failure.
+   */
+  private static void consumeFailure(Deferred<?> deferred) {
+    deferred.addErrback(f -> null);
   }
 
   private static String typeOf(Object value) {
