@@ -43,9 +43,18 @@ import org.slf4j.LoggerFactory;
  * A callback or errback that returns another Deferred (declare it with {@link
  * #addCallbackDeferring}, {@link #addErrbackDeferring} or {@link #addBothDeferring} so the types
  * say so) pauses this chain until that Deferred fires, then continues with its result; the inner
- * Deferred's result becomes {@code null}, as in Twisted. Propagation runs in a loop with an
+ * Deferred's result becomes {@code null}, as in Twisted. A plain {@code addCallback} whose function
+ * returns a Deferred is chained the same way at run time, but its declared result type would then
+ * be {@code Deferred<Deferred<X>>}, and the next typed callback fails with a {@code
+ * ClassCastException}: use the {@code ...Deferring} variants. Propagation runs in a loop with an
  * explicit stack, never by recursion: 100,000 callbacks, or 100,000 Deferreds each returning the
  * next, do not grow the Java stack.
+ *
+ * <h2>What a callback throws</h2>
+ * Everything a callback throws becomes the chain's {@link Failure}, {@link Error}s included (as in
+ * Twisted, which catches everything): a {@code StackOverflowError} or {@code AssertionError} in a
+ * callback fails the Deferred rather than escaping into whichever producer happened to fire it. It
+ * is then handled, or reported as unhandled, like any failure.
  *
  * <h2>Errors are never lost</h2>
  * A Deferred that is garbage-collected while its chain ended on a failure nobody handled logs

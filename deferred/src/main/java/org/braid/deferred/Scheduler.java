@@ -31,7 +31,9 @@ public interface Scheduler {
    */
   interface ScheduledCall {
     /**
-     * Tells whether the call has neither run nor been cancelled.
+     * Tells whether the call has neither started running nor been cancelled. It must be {@code
+     * false} from the moment the task starts (Twisted marks a {@code DelayedCall} called before
+     * running it), so that code running inside the task sees it as no longer cancellable.
      *
      * @return {@code true} while the call is pending
      */

@@ -19,26 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@link #awaitWhileCollectingGarbage} waits on it. Other test classes may leave failing Deferreds
  * behind that are collected while this one runs, so tests pick their own events out by a unique
  * token in the exception message ({@link #eventsMentioning}).
- *
- * <h2>Why the static initializer</h2>
- *
- * Surefire runs these tests patched into the named module {@code org.braid.deferred} and lets it
- * read only the unnamed module, but logback-classic 1.5 is a named module on the module path. The
- * test code therefore adds the read edges itself ({@link Module#addReads} is allowed from inside
- * the module) before any logback class is resolved; the appender lives in the nested {@link Sink}
- * class so that its logback superclass is checked only after that.
  */
 final class LogCapture implements AutoCloseable {
-  static {
-    Module self = LogCapture.class.getModule();
-    ModuleLayer layer = self.getLayer();
-    if (self.isNamed() && layer != null) {
-      for (String name : List.of("ch.qos.logback.classic", "ch.qos.logback.core")) {
-        layer.findModule(name).ifPresent(self::addReads);
-      }
-    }
-  }
-
   /** GC rounds before giving up: bounded, so a broken implementation fails instead of hanging. */
   private static final int MAX_GC_ROUNDS = 50;
 
