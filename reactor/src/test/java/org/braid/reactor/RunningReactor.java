@@ -56,6 +56,18 @@ public final class RunningReactor implements AutoCloseable {
     return Threads.blockingCallFromThread(reactor, callable);
   }
 
+  /** Computes a plain value (which may be a Deferred) on the reactor thread and returns it. */
+  public <T> T compute(Callable<T> computation) throws Exception {
+    java.util.concurrent.atomic.AtomicReference<T> holder =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    call(
+        () -> {
+          holder.set(computation.call());
+          return Deferred.succeed(null);
+        });
+    return holder.get();
+  }
+
   /** Runs {@code action} on the reactor thread and waits for it. */
   public void run(Runnable action) throws Exception {
     call(
