@@ -44,6 +44,13 @@ public final class SignalHandlers {
       Signal signal = new Signal(name);
       try {
         SignalHandler previous = Signal.handle(signal, s -> onSignal.accept(s.getName()));
+        if (previous == SignalHandler.SIG_IGN) {
+          // The process was started with the signal ignored (nohup does that for SIGINT): the JVM
+          // keeps it ignored and would never call our handler. Respect that, visibly.
+          Signal.handle(signal, SignalHandler.SIG_IGN);
+          LOG.info("SIG{} is ignored by this process; the reactor leaves it ignored", name);
+          continue;
+        }
         handlers.installed.add(new Installed(signal, previous));
       } catch (IllegalArgumentException reserved) {
         LOG.warn("Cannot handle SIG{}: {}; the reactor will not stop gracefully on it", name, reserved.getMessage());
