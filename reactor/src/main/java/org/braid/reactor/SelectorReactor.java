@@ -59,8 +59,9 @@ import org.slf4j.LoggerFactory;
  * {@link #stop()} only asks. At the end of the pass the BEFORE "shutdown" triggers run; the reactor
  * waits for the Deferreds they return (at most {@link Builder#shutdownTimeout}); then every open
  * port and connection is asked to flush its writes and close, and is waited for (with the same
- * bound; stragglers are aborted with {@link ConnectionLost}); then the thread pool stops, the
- * DURING and AFTER triggers run, and {@link #run()} returns. The loop keeps running timers, thread
+ * bound; stragglers are aborted with {@link ConnectionLost}); then the thread pool stops taking
+ * work, the DURING and AFTER triggers run, the pool's threads are joined (with the same bound), and
+ * {@link #run()} returns. The loop keeps running timers, thread
  * calls and I/O while it waits. A reactor does not restart.
  *
  * <p>Threads: {@link #callFromThread}, {@link #isInReactorThread()}, {@link #isRunning()} and
@@ -434,10 +435,15 @@ public final class SelectorReactor implements Reactor, SelectorLoop {
   }
 
   private void finishShutdown() {
-    pool.stop(shutdownTimeout);
+    // The pool stops taking work now, but is joined only after the DURING and AFTER triggers:
+    // a pool thread blocked in blockingCallFromThread is released by an AFTER trigger (or by
+    // the rejection of its queued call), so joining first would deadlock until the bound
+    // (Twisted joins first; its issue #10124).
+    pool.shutdown();
     state.set(State.STOPPED);
     threadCalls.close(SelectorReactor::rejected);
     events.runDuringAndAfter(SHUTDOWN);
+    pool.awaitStopped(shutdownTimeout);
   }
 
   private static void rejected(Runnable call) {
@@ -460,7 +466,8 @@ public final class SelectorReactor implements Reactor, SelectorLoop {
       LOG.error("Reactor loop ended abnormally (state: {}); aborting what is still open", last);
       threadCalls.close(SelectorReactor::rejected);
       abortTracked("the reactor loop ended abnormally");
-      pool.stop(Duration.ZERO);
+      pool.shutdown();
+      pool.awaitStopped(Duration.ZERO);
     }
     if (signalHandlers != null) {
       signalHandlers.uninstall();

@@ -139,6 +139,31 @@ class ThreadsTest {
   }
 
   @Test
+  void aPoolThreadWaitingInBlockingCallFromThreadDoesNotHoldUpShutdown() throws Exception {
+    // Joining the pool before releasing its waiters would deadlock until the shutdown bound,
+    // which is set far beyond the test's patience.
+    SelectorReactor patient =
+        SelectorReactor.builder().shutdownTimeout(Duration.ofMinutes(5)).build();
+    try (RunningReactor running = RunningReactor.start(patient)) {
+      CountDownLatch waiting = new CountDownLatch(1);
+      Deferred<String> worker =
+          running.compute(
+              () ->
+                  patient.deferToThread(
+                      () ->
+                          Threads.blockingCallFromThread(
+                              patient,
+                              () -> {
+                                waiting.countDown();
+                                return new Deferred<String>(); // never fires
+                              })));
+      await(waiting);
+      running.stopAndJoin();
+      assertThat(worker.isCalled()).isFalse(); // its result was dropped: the reactor had stopped
+    }
+  }
+
+  @Test
   void throwsAtOnceWhenTheReactorHasAlreadyStopped() throws Exception {
     RunningReactor.start(reactor).stopAndJoin();
     assertThatThrownBy(() -> Threads.blockingCallFromThread(reactor, () -> Deferred.succeed("x")))

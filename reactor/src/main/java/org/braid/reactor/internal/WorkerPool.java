@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * daemon threads ({@code braid-pool-1}, ...), created only when work arrives and retired after a
  * minute idle; work beyond {@code size} waits in an unbounded FIFO queue (as Twisted's pool). The
  * executor itself is created on first use, so a reactor that never defers to a thread starts no
- * thread. Stopped at reactor shutdown; work submitted afterwards is rejected.
+ * thread. Stopped at reactor shutdown ({@link #shutdown()}, later {@link #awaitStopped}); work
+ * submitted afterwards is rejected.
  *
- * <p>Threads: {@link #execute} and {@link #stop} may be called from any thread.
+ * <p>Threads: every method may be called from any thread.
  */
 public final class WorkerPool {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -82,15 +83,28 @@ public final class WorkerPool {
   }
 
   /**
-   * Stops the pool: running and queued work may finish within {@code bound}; then the threads are
-   * interrupted and work still queued is dropped, with a warning.
-   *
-   * @param bound how long to wait for running work
+   * Stops accepting work; what is running or queued goes on. Does not wait.
    */
-  public void stop(Duration bound) {
+  public void shutdown() {
     ThreadPoolExecutor e;
     synchronized (this) {
       stopped = true;
+      e = executor;
+    }
+    if (e != null) {
+      e.shutdown();
+    }
+  }
+
+  /**
+   * Waits, at most {@code bound}, for running and queued work to finish after {@link #shutdown()};
+   * then interrupts the threads and drops work still queued, with a warning.
+   *
+   * @param bound how long to wait
+   */
+  public void awaitStopped(Duration bound) {
+    ThreadPoolExecutor e;
+    synchronized (this) {
       e = executor;
     }
     if (e == null) {
