@@ -68,6 +68,9 @@ import org.slf4j.LoggerFactory;
  * {@link #run()} from any thread; everything else on the reactor thread (before {@link #run()},
  * on the thread that will call it).
  */
+// SelectorLoop (and the Selectable in its methods) is the seam to the transports in the
+// non-exported internal package; users of the exported API only see Reactor.
+@SuppressWarnings("exports")
 public final class SelectorReactor implements Reactor, SelectorLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SelectorReactor.class);
 

@@ -110,7 +110,7 @@ public final class RunningReactor implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (thread.isAlive() && reactor.isRunning()) {
       reactor.callFromThread(
           () -> {
@@ -123,6 +123,11 @@ public final class RunningReactor implements AutoCloseable {
             }
           });
     }
-    thread.join(PATIENCE.toMillis());
+    try {
+      thread.join(PATIENCE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the reactor to stop", e);
+    }
   }
 }

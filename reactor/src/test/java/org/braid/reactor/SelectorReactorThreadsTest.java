@@ -239,6 +239,20 @@ class SelectorReactorThreadsTest {
   }
 
   @Test
+  void addTimeoutWorksWithTheRealReactorAsScheduler() throws Exception {
+    try (RunningReactor running = RunningReactor.start(reactor)) {
+      assertThatThrownBy(
+              () ->
+                  running.call(
+                      () -> new Deferred<String>().addTimeout(Duration.ofMillis(20), reactor)))
+          .isInstanceOf(java.util.concurrent.TimeoutException.class)
+          .hasMessageContaining("PT0.02S");
+      assertThat(running.compute(reactor::getDelayedCalls)).isEmpty();
+      running.stopAndJoin();
+    }
+  }
+
+  @Test
   void callLaterWithANegativeDelayNamesTheValue() {
     assertThatThrownBy(() -> reactor.callLater(Duration.ofSeconds(-3), () -> {}))
         .isInstanceOf(IllegalArgumentException.class)
