@@ -7,7 +7,10 @@ import org.braid.deferred.Scheduler;
  * A call scheduled by {@link ReactorTime#callLater} (Twisted's {@code IDelayedCall}).
  *
  * <p>{@link #isActive()} is false once the call has run (it is marked called just before it runs,
- * so cancelling it from inside itself throws) or has been cancelled. Reactor thread only.
+ * so cancelling it from inside itself throws) or has been cancelled. Rescheduling ({@link #reset},
+ * {@link #delay}) counts as scheduling anew: among calls due at the same time, it then runs after
+ * those scheduled before the reschedule. {@code toString()} shows the state, the due time and the
+ * task. Reactor thread only.
  */
 public interface DelayedCall extends Scheduler.ScheduledCall {
 
@@ -31,9 +34,10 @@ public interface DelayedCall extends Scheduler.ScheduledCall {
   /**
    * Reschedules the call to run {@code fromNow} from now.
    *
-   * @param fromNow the new delay from now
+   * @param fromNow the new delay from now, not negative
    * @throws org.braid.deferred.AlreadyCalledException when it already ran
    * @throws AlreadyCancelledException when it was cancelled
+   * @throws IllegalArgumentException when {@code fromNow} is negative
    */
   void reset(Duration fromNow);
 

@@ -34,8 +34,8 @@ public interface Reactor extends ReactorTime {
    * during and after triggers; before-triggers may return Deferreds that shutdown waits for, with
    * a bound), pending writes are flushed, connections are closed, and {@link #run()} returns.
    *
-   * @throws IllegalStateException when the reactor is not running ("Can't stop reactor that isn't
-   *     running")
+   * @throws ReactorNotRunningException (an {@link IllegalStateException}) when the reactor is not
+   *     running, is already stopping, or has stopped: "Can't stop reactor that isn't running."
    */
   void stop();
 
@@ -47,7 +47,8 @@ public interface Reactor extends ReactorTime {
   boolean isRunning();
 
   /**
-   * Runs {@code call} now if the reactor is running, else once it has started.
+   * Runs {@code call} now if the reactor is running (before this method returns; what it throws
+   * propagates), else once it has started (as an AFTER "startup" trigger).
    *
    * @param call what to run
    */
@@ -97,14 +98,17 @@ public interface Reactor extends ReactorTime {
 
   /**
    * Runs {@code call} on the reactor thread at the start of the next pass, and wakes the loop. Calls
-   * from one thread run in the order they were made. A call that throws is logged. Any thread.
+   * from one thread run in the order they were made. A call that throws is logged. Calls made
+   * before {@link #run()} run once it starts; calls made after the reactor stopped never run (they
+   * are logged and dropped). Never blocks. Any thread.
    *
    * @param call what to run
    */
   void callFromThread(Runnable call);
 
   /**
-   * Tells whether the calling thread is the reactor thread. Any thread.
+   * Tells whether the calling thread is the reactor thread: the thread inside {@link #run()}, while
+   * it runs (so it is false everywhere before {@code run()} and after it returns). Any thread.
    *
    * @return whether this is the reactor thread
    */
@@ -112,7 +116,8 @@ public interface Reactor extends ReactorTime {
 
   /**
    * Runs {@code callable} on the reactor's bounded, named thread pool; the returned Deferred fires
-   * on the reactor thread with its value or exception, never synchronously.
+   * on the reactor thread with its value or exception, never synchronously. After shutdown it
+   * fails with {@link ReactorNotRunningException}.
    *
    * @param callable blocking work
    * @param <T> the result type
