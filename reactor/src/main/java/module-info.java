@@ -8,4 +8,5 @@ module org.braid.reactor {
   requires jdk.unsupported; // sun.misc.Signal, for SIGINT/SIGTERM when the reactor owns the process
 
   exports org.braid.reactor;
+  exports org.braid.reactor.testing;
 }
