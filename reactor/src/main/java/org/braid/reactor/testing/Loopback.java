@@ -24,8 +24,10 @@ import org.braid.reactor.Protocol;
  * <ol>
  *   <li>finishes an {@code abortConnection}: that side gets {@link ConnectionAborted}, the other
  *       {@link ConnectionLost} (a reset);
- *   <li>delivers what the sender wrote, as one {@code dataReceived} (or chunks of at most {@link
- *       #setMaxChunkSize(int) the chunk size}), if the receiver is reading: not paused, not closing;
+ *   <li>delivers what the sender had written when the round began, as one {@code dataReceived}
+ *       (or chunks of at most {@link #setMaxChunkSize(int) the chunk size}), while the receiver
+ *       is reading: not paused, not closing (what a protocol writes during a round waits for the
+ *       next one, as with Twisted's {@code IOPump});
  *   <li>once everything the sender wrote is delivered: completes its {@code loseConnection} (it
  *       gets {@link ConnectionDone}; the receiver then sees end-of-stream through {@code
  *       readConnectionLost}, whose default loses the connection), or its {@code
@@ -116,8 +118,12 @@ public final class Loopback {
    *     was resumed)
    */
   public boolean pump() {
-    boolean progress = pumpOneWay(client, server);
-    progress |= pumpOneWay(server, client);
+    // As Twisted's IOPump: a round moves what was written before it began; what the receivers
+    // write while it runs waits for the next round.
+    long fromClient = client.outboundSize;
+    long fromServer = server.outboundSize;
+    boolean progress = pumpOneWay(client, server, fromClient);
+    progress |= pumpOneWay(server, client, fromServer);
     return progress;
   }
 
@@ -137,7 +143,7 @@ public final class Loopback {
         "the loopback is still busy after " + MAX_FLUSH_ROUNDS + " rounds: " + this);
   }
 
-  private boolean pumpOneWay(LoopbackTransport from, LoopbackTransport to) {
+  private boolean pumpOneWay(LoopbackTransport from, LoopbackTransport to, long budget) {
     if (from.state == LoopbackTransport.State.ABORTING) {
       from.closeLocal(new ConnectionAborted());
       if (to.state != LoopbackTransport.State.CLOSED) {
@@ -146,16 +152,19 @@ public final class Loopback {
       return true;
     }
     boolean progress = false;
-    if (from.outboundSize > 0) {
+    if (budget > 0) {
       if (to.state == LoopbackTransport.State.CLOSED) {
         from.outbound.clear();
         from.outboundSize = 0;
         progress = true;
-      } else if (to.isReading()) {
-        byte[] chunk = takeChunk(from);
-        progress = true;
-        resumeStreamingProducer(from);
-        to.protocol.dataReceived(chunk);
+      } else {
+        while (budget > 0 && from.outboundSize > 0 && to.isReading()) {
+          byte[] chunk = takeChunk(from, budget);
+          budget -= chunk.length;
+          progress = true;
+          resumeStreamingProducer(from);
+          to.protocol.dataReceived(chunk);
+        }
       }
     }
     if (from.outboundSize == 0) {
@@ -164,8 +173,8 @@ public final class Loopback {
     return progress;
   }
 
-  private byte[] takeChunk(LoopbackTransport from) {
-    int size = (int) Math.min(from.outboundSize, maxChunkSize);
+  private byte[] takeChunk(LoopbackTransport from, long budget) {
+    int size = (int) Math.min(Math.min(from.outboundSize, budget), maxChunkSize);
     byte[] chunk = new byte[size];
     int filled = 0;
     while (filled < size) {
