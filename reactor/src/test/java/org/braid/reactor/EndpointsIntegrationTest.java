@@ -32,7 +32,7 @@ class EndpointsIntegrationTest {
   }
 
   @AfterEach
-  void stopLoop() throws InterruptedException {
+  void stopLoop() {
     loop.close();
   }
 

@@ -107,7 +107,7 @@ public final class StreamConnector implements Connector {
     try {
       factory.startedConnecting(this);
     } catch (Throwable t) {
-      LOG.error("{}: factory {} threw from startedConnecting", describe(), factory, t);
+      LOG.error("{}: factory {} threw from startedConnecting", describe(), Addresses.nameOf(factory), t);
     }
   }
 
@@ -127,7 +127,7 @@ public final class StreamConnector implements Connector {
   public void disconnect() {
     if (state == State.CONNECTING) {
       stopConnecting();
-    } else if (state == State.CONNECTED) {
+    } else if (state == State.CONNECTED && connection != null) {
       connection.loseConnection();
     }
   }
@@ -139,7 +139,7 @@ public final class StreamConnector implements Connector {
 
   /** Ends {@code failed} (if it is still the current attempt) and tells the factory. */
   private void connectionFailed(Attempt failed, Throwable reason) {
-    if (failed != attempt) {
+    if (failed == null || failed != attempt) {
       return;
     }
     attempt = null;
@@ -152,7 +152,7 @@ public final class StreamConnector implements Connector {
     try {
       factory.clientConnectionFailed(this, new Failure(reason));
     } catch (Throwable t) {
-      LOG.error("{}: factory {} threw from clientConnectionFailed", describe(), factory, t);
+      LOG.error("{}: factory {} threw from clientConnectionFailed", describe(), Addresses.nameOf(factory), t);
     }
     stopFactoryUnlessReconnecting();
   }
@@ -163,7 +163,7 @@ public final class StreamConnector implements Connector {
     try {
       factory.clientConnectionLost(this, new Failure(reason));
     } catch (Throwable t) {
-      LOG.error("{}: factory {} threw from clientConnectionLost", describe(), factory, t);
+      LOG.error("{}: factory {} threw from clientConnectionLost", describe(), Addresses.nameOf(factory), t);
     }
     stopFactoryUnlessReconnecting();
   }
@@ -174,7 +174,7 @@ public final class StreamConnector implements Connector {
       try {
         factory.doStop();
       } catch (Throwable t) {
-        LOG.error("{}: factory {} threw from stopFactory", describe(), factory, t);
+        LOG.error("{}: factory {} threw from stopFactory", describe(), Addresses.nameOf(factory), t);
       }
     }
   }
@@ -183,6 +183,7 @@ public final class StreamConnector implements Connector {
   private void connected(Attempt done, SocketChannel channel) {
     attempt = null;
     done.end(false);
+    state = State.CONNECTED;
     SocketAddress peer;
     Protocol protocol;
     try {
@@ -202,7 +203,6 @@ public final class StreamConnector implements Connector {
     StreamConnection started;
     try {
       started = new StreamConnection(loop, channel, target.kind(), protocol, this::connectionLost);
-      state = State.CONNECTED;
       connection = started;
       started.start();
     } catch (IOException e) {
@@ -265,17 +265,22 @@ public final class StreamConnector implements Connector {
       if (ended) {
         return;
       }
-      target
-          .resolve(loop.reactor())
-          .addCallbacks(
-              address -> {
-                dial(address);
-                return null;
-              },
-              failure -> {
-                connectionFailed(this, failure.value());
-                return null;
-              });
+      Deferred<SocketAddress> resolved;
+      try {
+        resolved = target.resolve(loop.reactor());
+      } catch (RuntimeException e) {
+        connectionFailed(this, e);
+        return;
+      }
+      resolved.addCallbacks(
+          address -> {
+            dial(address);
+            return null;
+          },
+          failure -> {
+            connectionFailed(this, failure.value());
+            return null;
+          });
     }
 
     private void dial(SocketAddress address) {
@@ -292,6 +297,9 @@ public final class StreamConnector implements Connector {
         }
       } catch (IOException e) {
         connectionFailed(this, connectError(e));
+      } catch (RuntimeException e) {
+        // E.g. an address family the channel does not support: a failed attempt, not a loop error.
+        connectionFailed(this, e);
       }
     }
 

@@ -274,7 +274,7 @@ public final class StreamPort implements ListeningPort, Selectable {
     try {
       factory.doStop();
     } catch (Throwable t) {
-      LOG.error("{}: factory {} threw from stopFactory", describe(), factory, t);
+      LOG.error("{}: factory {} threw from stopFactory", describe(), Addresses.nameOf(factory), t);
     }
     List<Deferred<Void>> waiters = stopWaiters;
     stopWaiters = null;

@@ -42,7 +42,7 @@ class FailureIsolationTest {
   }
 
   @AfterEach
-  void stopLoop() throws InterruptedException {
+  void stopLoop() {
     loop.close();
   }
 

@@ -178,8 +178,13 @@ public final class LoopFixture implements AutoCloseable {
 
   /** Aborts whatever the test left open and stops the loop thread. */
   @Override
-  public void close() throws InterruptedException {
-    loop.stop();
+  public void close() {
+    try {
+      loop.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted stopping the loop", e);
+    }
   }
 
   /** Code run on the loop that may throw. */

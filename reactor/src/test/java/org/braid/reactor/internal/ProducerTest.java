@@ -40,7 +40,7 @@ class ProducerTest {
   }
 
   @AfterEach
-  void stopLoop() throws InterruptedException {
+  void stopLoop() {
     loop.close();
   }
 

@@ -38,7 +38,7 @@ class TcpConnectionTest {
   }
 
   @AfterEach
-  void stopLoop() throws InterruptedException {
+  void stopLoop() {
     loop.close();
   }
 

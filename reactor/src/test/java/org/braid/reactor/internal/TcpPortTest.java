@@ -41,7 +41,7 @@ class TcpPortTest {
   }
 
   @AfterEach
-  void stopLoop() throws InterruptedException {
+  void stopLoop() {
     loop.close();
   }
 

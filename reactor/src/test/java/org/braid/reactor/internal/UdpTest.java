@@ -28,7 +28,7 @@ class UdpTest {
   }
 
   @AfterEach
-  void stopLoop() throws InterruptedException {
+  void stopLoop() {
     loop.close();
   }
 
