@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.braid.deferred.CancelledException;
 import org.braid.deferred.Deferred;
 import org.braid.deferred.Failure;
@@ -18,6 +19,7 @@ import org.braid.reactor.testing.RecordingProtocol;
 import org.braid.reactor.testing.StringTransport;
 import org.braid.reactor.testing.TestClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Endpoint strings (Twisted's {@code test_endpoints.py}: ServerStringTests, ClientStringTests) and
  * what the endpoints ask of the reactor, on a memory reactor.
  */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class EndpointsTest {
   private final MemoryReactor reactor = new MemoryReactor(new TestClock());
 

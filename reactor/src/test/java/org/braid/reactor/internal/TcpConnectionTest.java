@@ -244,7 +244,8 @@ class TcpConnectionTest {
 
   @Test
   void pauseProducingStopsReadingUntilResumed() {
-    int size = 16 * 1024 * 1024; // more than the kernel's socket buffers hold
+    // More than the kernel's socket buffers can hold, even where tcp_rmem allows 32 MiB.
+    int size = 48 * 1024 * 1024;
     RecordingProtocol serverSide =
         new RecordingProtocol() {
           @Override

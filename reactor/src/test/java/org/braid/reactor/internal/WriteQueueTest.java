@@ -9,9 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The transport's queue: order, coalescing, partial gathering writes. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class WriteQueueTest {
 
   /** Takes at most {@code limit} bytes per call and records how many buffers each call offered. */

@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.braid.reactor.ConnectionAborted;
 import org.braid.reactor.ConnectionDone;
 import org.braid.reactor.ConnectionLost;
 import org.braid.reactor.Protocol;
 import org.braid.reactor.PushProducer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The in-memory loopback: deterministic delivery, closing, half-close and producers. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class LoopbackTest {
 
   private static byte[] bytes(String s) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.braid.deferred.Deferred;
 import org.braid.reactor.ClientFactory;
 import org.braid.reactor.Connector;
@@ -22,8 +23,10 @@ import org.braid.reactor.ListeningPort;
 import org.braid.reactor.TriggerId;
 import org.braid.reactor.TriggerPhase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The recording reactor. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class MemoryReactorTest {
   private final TestClock clock = new TestClock();
   private final MemoryReactor reactor = new MemoryReactor(clock);

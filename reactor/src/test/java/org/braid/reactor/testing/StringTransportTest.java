@@ -7,11 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.braid.reactor.ConnectionAborted;
 import org.braid.reactor.ConnectionDone;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The recording transport (Twisted's {@code test_stringtransport.py}). */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class StringTransportTest {
 
   @Test
