@@ -39,7 +39,8 @@ public abstract class ClientFactory extends Factory {
 
   /**
    * An attempt failed: refused ({@link java.net.ConnectException}), timed out ({@link
-   * ConnectTimeoutException}), stopped, or the name did not resolve. Default: nothing.
+   * ConnectTimeoutException}), stopped ({@link ConnectingCancelledException}), or the name did not
+   * resolve ({@link java.net.UnknownHostException}). Default: nothing.
    *
    * @param connector the attempt; {@code connector.connect()} retries
    * @param reason why

@@ -15,7 +15,8 @@ public interface Connector {
   void connect();
 
   /**
-   * Stops the attempt in progress; the factory's {@code clientConnectionFailed} is told.
+   * Stops the attempt in progress; the factory's {@code clientConnectionFailed} is told, with a
+   * {@link ConnectingCancelledException}.
    *
    * @throws IllegalStateException when not connecting
    */

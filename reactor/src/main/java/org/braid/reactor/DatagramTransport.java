@@ -1,6 +1,7 @@
 package org.braid.reactor;
 
 import java.net.SocketAddress;
+import org.braid.deferred.Deferred;
 
 /** A bound UDP socket, as its {@link DatagramProtocol} sees it. Reactor thread only. */
 public interface DatagramTransport {
@@ -20,6 +21,11 @@ public interface DatagramTransport {
    */
   SocketAddress getHost();
 
-  /** Closes the socket; the protocol's {@code stopProtocol} runs. */
-  void stopListening();
+  /**
+   * Closes the socket; the protocol's {@code stopProtocol} runs before the returned Deferred fires.
+   * The same method as {@link ListeningPort#stopListening()}, so one object can be both.
+   *
+   * @return fires once the socket is closed
+   */
+  Deferred<Void> stopListening();
 }

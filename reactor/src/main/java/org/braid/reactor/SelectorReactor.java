@@ -29,7 +29,10 @@ import org.braid.reactor.internal.SelectorLoop;
 import org.braid.reactor.internal.SignalHandlers;
 import org.braid.reactor.internal.SlowCallbackWatchdog;
 import org.braid.reactor.internal.SystemEvents;
+import org.braid.reactor.internal.Tcp;
 import org.braid.reactor.internal.ThreadCallQueue;
+import org.braid.reactor.internal.Udp;
+import org.braid.reactor.internal.Unix;
 import org.braid.reactor.internal.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -558,33 +561,28 @@ public final class SelectorReactor implements Reactor, SelectorLoop {
 
   @Override
   public ListeningPort listenTCP(int port, Factory factory, int backlog, String iface) {
-    throw networkingNotWired();
+    return Tcp.listen(this, port, factory, backlog, iface);
   }
 
   @Override
   public Connector connectTCP(
       String host, int port, ClientFactory factory, Duration timeout, InetSocketAddress bindAddress) {
-    throw networkingNotWired();
+    return Tcp.connect(this, host, port, factory, timeout, bindAddress);
   }
 
   @Override
   public ListeningPort listenUnix(Path path, Factory factory) {
-    throw networkingNotWired();
+    return Unix.listen(this, path, factory);
   }
 
   @Override
   public Connector connectUnix(Path path, ClientFactory factory, Duration timeout) {
-    throw networkingNotWired();
+    return Unix.connect(this, path, factory, timeout);
   }
 
   @Override
   public ListeningPort listenUDP(int port, DatagramProtocol protocol, String iface) {
-    throw networkingNotWired();
-  }
-
-  // WIRING: replaced when the networking branch merges
-  private static IllegalStateException networkingNotWired() {
-    return new IllegalStateException("networking not wired yet");
+    return Udp.listen(this, port, protocol, iface);
   }
 
   // --- SelectorLoop ------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ public interface Transport extends PushProducer {
 
   /**
    * Queues the remaining bytes of {@code data} for sending; the buffer's content is copied or
-   * written before this returns, so the caller may reuse it.
+   * written before this returns, so the caller may reuse it. Its position is moved to its limit,
+   * as a channel write would (also when the write is ignored after {@link #loseConnection()}).
    *
    * @param data the bytes between position and limit
    */
@@ -94,8 +95,46 @@ public interface Transport extends PushProducer {
   void setTcpKeepAlive(boolean on);
 
   /**
+   * Tells whether TCP_NODELAY is on ({@code false} on transports without it).
+   *
+   * @return the option's value
+   */
+  boolean getTcpNoDelay();
+
+  /**
+   * Tells whether SO_KEEPALIVE is on ({@code false} on transports without it).
+   *
+   * @return the option's value
+   */
+  boolean getTcpKeepAlive();
+
+  /**
+   * How many bytes were written to this transport but not yet taken by the socket: what the water
+   * marks of {@link #setWriteBufferWaterMarks} are compared with.
+   *
+   * @return the byte count
+   */
+  long writeBufferSize();
+
+  /**
+   * Sets the write buffer's water marks (defaults: 16 KiB low, 64 KiB high). A streaming producer
+   * is paused when a write takes {@link #writeBufferSize()} above {@code highWater}, and resumed
+   * when the socket has drained it to {@code lowWater} or below. Takes effect at the next write or
+   * drain.
+   *
+   * @param lowWater resume at or below this many buffered bytes, at least 0
+   * @param highWater pause above this many buffered bytes, at least {@code lowWater}
+   * @throws IllegalArgumentException when {@code lowWater < 0} or {@code highWater < lowWater}
+   */
+  void setWriteBufferWaterMarks(int lowWater, int highWater);
+
+  /**
    * Registers a producer that writes to this transport; it is paused and resumed with the write
    * buffer's water marks, and stopped when the connection ends.
+   *
+   * <p>A pull producer is asked for its first chunk at once, and for one more each time what it
+   * wrote has drained. Registering on a connection that is already closed calls the producer's
+   * {@link PushProducer#stopProducing()} at once.
    *
    * @param producer the producer
    * @param streaming {@code true} for a push producer (produces until paused); {@code false} for a

@@ -66,6 +66,16 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     return events(level).stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
+  /** The formatted messages logged at exactly {@code level}, in order. */
+  public List<String> messagesAt(Level level) {
+    synchronized (events) {
+      return events.stream()
+          .filter(e -> e.getLevel() == level)
+          .map(ILoggingEvent::getFormattedMessage)
+          .toList();
+    }
+  }
+
   /** Waits, at most {@code timeout}, for an event that matches; fails the test otherwise. */
   public ILoggingEvent await(Predicate<ILoggingEvent> matching, Duration timeout)
       throws InterruptedException {
