@@ -7,6 +7,7 @@
  */
 module org.braid.inline {
   requires transitive org.braid.deferred;
+  requires transitive org.braid.reactor;
   requires org.slf4j;
 
   exports org.braid.inline;

@@ -7,6 +7,7 @@ import org.braid.deferred.Deferred;
 import org.braid.deferred.DeferredList;
 import org.braid.deferred.FirstErrorException;
 import org.braid.inline.internal.InlineTask;
+import org.braid.reactor.LogicalThread;
 
 /**
  * Sequential code over Deferreds: Twisted's {@code inlineCallbacks} for Java, on virtual threads.
@@ -130,11 +131,17 @@ public final class Inline {
   }
 
   private static String notInBodyMessage() {
+    String thread = Thread.currentThread().getName();
+    if (LogicalThread.reactor() != null) {
+      return "await() called on the reactor thread ("
+          + thread
+          + ") outside an inline body: it would block the very thread that must fire the"
+          + " Deferred, a deadlock. Run the code as inline code with Inline.run(() -> ...), or"
+          + " chain a callback with addCallback";
+    }
     return "await() called outside an inline body, on thread "
-        + Thread.currentThread().getName()
-        + ": waiting here would block the thread that must fire the Deferred (on the reactor"
-        + " thread that is a deadlock). Wrap the code in Inline.run(() -> ...), or chain a callback"
-        + " with addCallback; from a plain thread, use Threads.blockingCallFromThread(reactor, ...)"
-        + " instead";
+        + thread
+        + ": only code started by Inline.run(() -> ...) may await. From a plain thread, wait for"
+        + " a reactor's Deferred with Threads.blockingCallFromThread(reactor, () -> ...) instead";
   }
 }

@@ -197,6 +197,7 @@ public final class SelectorReactor implements Reactor, SelectorLoop {
               + ")");
     }
     loopThread = Thread.currentThread();
+    LogicalThread.enterReactor(this);
     try {
       if (watchdog != null) {
         watchdog.start(loopThread);
@@ -500,13 +501,17 @@ public final class SelectorReactor implements Reactor, SelectorLoop {
    */
   @Override
   public void callFromThread(Runnable call) {
-    threadCalls.add(Objects.requireNonNull(call, "call"), Thread.currentThread() == loopThread);
+    threadCalls.add(Objects.requireNonNull(call, "call"), isInReactorThread());
   }
 
-  /** True on the thread inside {@link #run()}, while it runs. Any thread. */
+  /**
+   * True on the thread inside {@link #run()}, while it runs, and in inline bodies acting for it
+   * (see {@link LogicalThread}). Any thread.
+   */
   @Override
   public boolean isInReactorThread() {
-    return Thread.currentThread() == loopThread;
+    Thread loop = loopThread;
+    return loop != null && LogicalThread.owner() == loop;
   }
 
   /**

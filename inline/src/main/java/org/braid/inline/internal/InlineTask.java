@@ -7,6 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.braid.deferred.BothCallback;
 import org.braid.deferred.Deferred;
 import org.braid.deferred.Failure;
+import org.braid.reactor.LogicalThread;
 
 /**
  * One inline body: its virtual thread, the Deferred it reports to, and the baton that makes it
@@ -49,6 +50,9 @@ public final class InlineTask<T> implements Runnable {
 
   /** The thread parked until the body hands the baton back. */
   private Thread resumer;
+
+  /** The resumer's logical thread, which the body acts for while it runs. */
+  private LogicalThread.Context context;
 
   /** True while the body is parked in an await (so a delivery must resume it). */
   private boolean suspended;
@@ -132,6 +136,7 @@ public final class InlineTask<T> implements Runnable {
   @Override
   public void run() {
     CURRENT.set(this);
+    LogicalThread.restore(context);
     try {
       value = body.call();
     } catch (Throwable t) {
@@ -169,6 +174,7 @@ public final class InlineTask<T> implements Runnable {
       while (!bodyTurn) {
         LockSupport.park(this);
       }
+      LogicalThread.restore(context);
       awaiting = null;
     }
     delivered = false;
@@ -204,6 +210,7 @@ public final class InlineTask<T> implements Runnable {
   /** Gives the baton to the body, waits until it comes back, and reports the end if it ended. */
   private void handToBody(boolean first) {
     resumer = Thread.currentThread();
+    context = LogicalThread.capture();
     bodyTurn = true;
     if (first) {
       thread.start();

@@ -24,6 +24,7 @@ import org.braid.reactor.DatagramProtocol;
 import org.braid.reactor.DelayedCall;
 import org.braid.reactor.Factory;
 import org.braid.reactor.ListeningPort;
+import org.braid.reactor.LogicalThread;
 import org.braid.reactor.Reactor;
 import org.braid.reactor.ReactorTime;
 import org.braid.reactor.TriggerId;
@@ -327,7 +328,7 @@ public final class MemoryReactor implements Reactor {
 
   @Override
   public boolean isInReactorThread() {
-    return Thread.currentThread() == owner;
+    return LogicalThread.owner() == owner;
   }
 
   /**
