@@ -11,4 +11,5 @@ module org.braid.inline {
   requires org.slf4j;
 
   exports org.braid.inline;
+  exports org.braid.inline.examples;
 }
