@@ -1,0 +1,18 @@
+package org.braid.protocols.memcache;
+
+/** The outcome of a delete. */
+public enum DeleteResult implements MemcacheReply {
+  /** The item was deleted. */
+  DELETED,
+  /** There was no such item. */
+  NOT_FOUND;
+
+  /**
+   * Whether an item was deleted.
+   *
+   * @return true for {@link #DELETED}
+   */
+  public boolean deleted() {
+    return this == DELETED;
+  }
+}

@@ -1,0 +1,7 @@
+package org.braid.protocols.memcache;
+
+/** The reply of commands that only acknowledge, such as flush_all. */
+public enum OkReply implements MemcacheReply {
+  /** The command was done. */
+  OK
+}
