@@ -184,6 +184,18 @@ class MemcacheReplyParserTest {
   }
 
   @Test
+  void errorTextThatIsNotUtf8ArrivesWithReplacementCharacters() {
+    // Found by MemcacheReplyParserFuzzTest (finding-non-utf8-error-message-grows-when-reencoded):
+    // the text is kept as a String, so it re-encodes longer than it arrived.
+    MemcacheReplyParser parser = new MemcacheReplyParser();
+    parser.expect(MemcacheRequest.delete("k"));
+    assertThat(parser.feed(bytes("CLIENT_ERROR bad \u00ff\r\n")))
+        .containsExactly(ErrorReply.clientError("bad \ufffd"));
+    assertThat(MemcacheReplyEncoder.encode(ErrorReply.clientError("bad \ufffd")))
+        .hasSize("CLIENT_ERROR bad \r\n".length() + 3);
+  }
+
+  @Test
   void aPartialReplyCompletesNothingUntilItsLastByte() {
     MemcacheReplyParser parser = new MemcacheReplyParser();
     parser.expect(MemcacheRequest.get("k"));
