@@ -456,16 +456,18 @@ public final class MemcacheReplyParser {
     // contain spaces, e.g. "STAT version 1.6.21 (Ubuntu)", or be empty).
     int space = Ascii.indexOf(line, from, to, Ascii.SPACE);
     int nameEnd = space < 0 ? to : space;
-    if (nameEnd == from) {
-      throw fail("malformed STAT line, the name is empty: "
+    if (nameEnd == from || Ascii.indexOf(line, from, nameEnd, Ascii.CR) >= 0) {
+      throw fail("malformed STAT line, the name is empty or has a CR: "
           + Ascii.excerpt(line, from - STAT.length, to));
     }
     if (stats == null) {
       stats = new LinkedHashMap<>();
     }
     String name = Ascii.string(line, from, nameEnd);
+    // A stray CR in the value would make it unencodable; the value may hold spaces, so a space
+    // stands in for it. (Replacing a CR in the name would create a space there: it fails above.)
     String value = space < 0 ? "" : Ascii.string(line, space + 1, to).replace('\r', ' ');
-    stats.put(name.replace('\r', ' '), value);
+    stats.put(name, value);
   }
 
   /**

@@ -417,6 +417,22 @@ class MemcacheReplyParserTest {
         "malformed key in VALUE line for get foo: \"VALUE \\xff 0 1\"");
   }
 
+  @ParameterizedTest
+  @EnumSource(Feeding.class)
+  void statNameWithACarriageReturnIsRejected(Feeding feeding) {
+    // Found by MemcacheReplyParserFuzzTest (finding-stat-name-with-cr): the parser used to turn
+    // the CR into a space and then failed building the StatsResult with the wrong exception.
+    assertFails(feeding, List.of(MemcacheRequest.stats()), "STAT a\rb 1\r\nEND\r\n",
+        "malformed STAT line, the name is empty or has a CR: \"STAT a\\x0db 1\"");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Feeding.class)
+  void statLineWithAnEmptyNameIsRejected(Feeding feeding) {
+    assertFails(feeding, List.of(MemcacheRequest.stats()), "STAT  1\r\nEND\r\n",
+        "malformed STAT line, the name is empty or has a CR: \"STAT  1\"");
+  }
+
   @Test
   void aFailedParserRefusesEverythingAndSaysWhy() {
     MemcacheReplyParser parser = new MemcacheReplyParser();
