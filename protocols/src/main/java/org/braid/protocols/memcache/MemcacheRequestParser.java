@@ -12,19 +12,26 @@ import java.util.function.Consumer;
  * <p>Each complete request is handed over as a {@link MemcacheRequest}; a request that cannot be
  * executed as a {@link RejectedRequest} carrying the error line to answer with. Commands: get,
  * gets, set, add, replace, append, prepend, cas, delete, incr, decr, touch, stats, version,
- * flush_all, quit, with memcached's syntax: tokens separated by spaces, lines ending in LF or
- * CRLF, storage commands followed by a data block of exactly the announced length and CRLF.
+ * flush_all, quit, with memcached's syntax: tokens separated by runs of spaces, lines ending in LF
+ * or CRLF, storage commands followed by a data block of exactly the announced length and CRLF,
+ * {@code noreply} as the last token of the commands that take it. Words after what a command needs
+ * are ignored for storage commands, version and quit, as memcached does.
  *
  * <table>
- *   <caption>Rejections</caption>
+ *   <caption>Rejections (error replies are not sent for a command ending in noreply)</caption>
  *   <tr><th>input</th><th>reply</th><th>then</th></tr>
  *   <tr><td>unknown command, wrong number of tokens, empty line</td><td>{@code ERROR}</td>
  *       <td>go on</td></tr>
- *   <tr><td>invalid key, flags, exptime, cas unique, delay; too many keys</td>
+ *   <tr><td>invalid key, flags, exptime, cas unique; too many keys</td>
  *       <td>{@code CLIENT_ERROR ...}</td><td>go on, skipping a storage command's data block</td></tr>
+ *   <tr><td>bad delta, bad touch or flush_all time</td>
+ *       <td>{@code CLIENT_ERROR invalid numeric delta argument}, {@code ... invalid exptime
+ *       argument}</td><td>go on</td></tr>
  *   <tr><td>value longer than {@link MemcacheLimits#maxValueLength()}</td>
  *       <td>{@code SERVER_ERROR object too large for cache}</td><td>skip the data block, go on
  *       </td></tr>
+ *   <tr><td>storage command too short to hold a data length</td><td>{@code ERROR}</td>
+ *       <td>close</td></tr>
  *   <tr><td>storage command whose data length cannot be read</td>
  *       <td>{@code CLIENT_ERROR bad command line format}</td><td>close</td></tr>
  *   <tr><td>line longer than {@link MemcacheLimits#maxLineLength()}</td>
@@ -33,11 +40,13 @@ import java.util.function.Consumer;
  *       <td>close</td></tr>
  * </table>
  *
- * <p>Two deliberate differences from memcached, both so that a client's data is never executed as
- * commands: memcached answers a storage command with a bad key or flags and then reads its data
- * block as the next command, where this parser skips the block; and after a bad data chunk, or a
- * storage line whose length is unreadable, memcached goes on reading commands from wherever it
- * stands, where this parser asks for the connection to be closed.
+ * <p>The replies and their texts were checked against memcached 1.6.18. Deliberate differences,
+ * all so that a client's data is never executed as commands: memcached answers a storage command
+ * with a bad key or flags and then reads its data block as the next command, where this parser
+ * skips the block; after a bad data chunk, or a storage line without a readable length, memcached
+ * goes on reading commands from wherever it stands, where this parser asks for the connection to be
+ * closed. And memcached accepts control characters in keys, which Braid refuses ({@link
+ * MemcacheKey}).
  *
  * <p>After a rejection that closes the connection, or after quit, the parser is closed: the rest
  * of the chunk and anything fed later is ignored. Single-threaded: the reactor thread that owns
@@ -80,6 +89,8 @@ public final class MemcacheRequestParser {
 
   private State state = State.LINE;
   private long swallowRemaining;
+  /** Whether the line being parsed ends with noreply (for a command that takes it). */
+  private boolean lineNoreply;
 
   /** The storage command whose data block is being read. */
   private StorageCommand storeCommand;
@@ -196,7 +207,7 @@ public final class MemcacheRequestParser {
     String start = partialLine.isEmpty()
         ? Ascii.excerpt(data, from, Math.min(data.length, from + 60))
         : Ascii.excerpt(partialLine.array(), 0, Math.min(partialLine.length(), 60));
-    return new RejectedRequest(ErrorReply.clientError("line too long"), true,
+    return new RejectedRequest(ErrorReply.clientError("line too long"), false, true,
         "request line length exceeds maximum " + limits.maxLineLength() + ": " + length
             + ", starting " + start);
   }
@@ -218,15 +229,20 @@ public final class MemcacheRequestParser {
   /** Parses a command line; returns what it completes, or null when a data block follows. */
   private ParsedRequest parseLine(byte[] line, int from, int to) {
     int count = tokenize(line, from, to);
+    // memcached's rule (set_noreply_maybe): a command that takes noreply has it as last token.
+    // get takes none ("noreply" is then a key), and unknown commands are answered regardless.
+    lineNoreply = count >= 2 && isToken(line, count - 1, NOREPLY);
     if (count == 0) {
       return rejectWith(ErrorReply.error(), "empty command line");
     }
     int nameStart = tokens[0];
     int nameEnd = tokens[1];
     if (Ascii.equals(line, nameStart, nameEnd, GET)) {
+      lineNoreply = false;
       return parseGet(line, count, false);
     }
     if (Ascii.equals(line, nameStart, nameEnd, GETS)) {
+      lineNoreply = false;
       return parseGet(line, count, true);
     }
     for (StorageCommand command : StorageCommand.values()) {
@@ -248,15 +264,17 @@ public final class MemcacheRequestParser {
     if (Ascii.equals(line, nameStart, nameEnd, STATS)) {
       return parseStats(line, count);
     }
-    if (Ascii.equals(line, nameStart, nameEnd, VERSION) && count == 1) {
+    // memcached ignores words after version and quit.
+    if (Ascii.equals(line, nameStart, nameEnd, VERSION)) {
       return new MemcacheRequest.Version();
     }
     if (Ascii.equals(line, nameStart, nameEnd, FLUSH_ALL)) {
       return parseFlushAll(line, count);
     }
-    if (Ascii.equals(line, nameStart, nameEnd, QUIT) && count == 1) {
+    if (Ascii.equals(line, nameStart, nameEnd, QUIT)) {
       return new MemcacheRequest.Quit();
     }
+    lineNoreply = false;
     return rejectWith(ErrorReply.error(), "unknown command or wrong number of tokens: "
         + Ascii.excerpt(line, from, to));
   }
@@ -287,13 +305,13 @@ public final class MemcacheRequestParser {
     int required = cas ? 6 : 5;
     // The data length must be known to find the next command: without it the connection closes.
     if (count < required) {
-      return new RejectedRequest(ErrorReply.clientError(BAD_FORMAT), true,
+      return new RejectedRequest(ErrorReply.error(), lineNoreply, true,
           command.wireName() + " with " + count + " tokens, at least " + required + " expected: "
               + Ascii.excerpt(line, from, to));
     }
     long length = Ascii.parseDecimal(line, tokens[8], tokens[9], Integer.MAX_VALUE - 2);
     if (length < 0) {
-      return new RejectedRequest(ErrorReply.clientError(BAD_FORMAT), true,
+      return new RejectedRequest(ErrorReply.clientError(BAD_FORMAT), lineNoreply, true,
           "unreadable data length in " + command.wireName() + ": "
               + Ascii.excerpt(line, tokens[8], tokens[9]));
     }
@@ -301,11 +319,8 @@ public final class MemcacheRequestParser {
       return swallowing(length, ErrorReply.serverError("object too large for cache"),
           "value length " + length + " exceeds maximum " + limits.maxValueLength());
     }
-    boolean noreply = count == required + 1 && isToken(line, required, NOREPLY);
-    if (count > required + (noreply ? 1 : 0)) {
-      return swallowing(length, ErrorReply.clientError(BAD_FORMAT),
-          command.wireName() + " with extra tokens: " + Ascii.excerpt(line, from, to));
-    }
+    // Like memcached, words after the required ones are ignored; noreply counts only as the last.
+    boolean noreply = count > required && lineNoreply;
     String key = key(line, 1);
     if (key == null) {
       return swallowing(length, ErrorReply.clientError(BAD_FORMAT), keyProblem(line, 1));
@@ -402,24 +417,24 @@ public final class MemcacheRequestParser {
     }
     int delay = 0;
     if (rest == 1) {
-      long parsed = Ascii.parseDecimal(line, tokens[2], tokens[3], Integer.MAX_VALUE);
-      if (parsed < 0) {
-        return rejectWith(ErrorReply.clientError(BAD_FORMAT), "bad flush_all delay "
-            + Ascii.excerpt(line, tokens[2], tokens[3]));
+      Integer parsed = Ascii.parseInt32(line, tokens[2], tokens[3]);
+      if (parsed == null) {
+        return rejectWith(ErrorReply.clientError("invalid exptime argument"),
+            "bad flush_all delay " + Ascii.excerpt(line, tokens[2], tokens[3]));
       }
-      delay = (int) parsed;
+      delay = Math.max(0, parsed); // memcached takes a negative delay as now
     }
     return new MemcacheRequest.FlushAll(delay, noreply);
   }
 
-  private static RejectedRequest rejectWith(ErrorReply reply, String reason) {
-    return new RejectedRequest(reply, false, reason);
+  private RejectedRequest rejectWith(ErrorReply reply, String reason) {
+    return new RejectedRequest(reply, lineNoreply, false, reason);
   }
 
   private RejectedRequest swallowing(long length, ErrorReply reply, String reason) {
     swallowRemaining = length + 2; // the data block and its CRLF
     state = State.SWALLOW;
-    return new RejectedRequest(reply, false, reason + "; skipping its " + length
+    return new RejectedRequest(reply, lineNoreply, false, reason + "; skipping its " + length
         + "-byte data block");
   }
 
@@ -485,7 +500,8 @@ public final class MemcacheRequestParser {
   private int readDataEnd(
       byte[] data, int from, byte wanted, State next, Consumer<? super ParsedRequest> consumer) {
     if (data[from] != wanted) {
-      emit(consumer, new RejectedRequest(ErrorReply.clientError("bad data chunk"), true,
+      emit(consumer, new RejectedRequest(ErrorReply.clientError("bad data chunk"), storeNoreply,
+          true,
           String.format("data block of %s %s is not followed by CRLF: byte 0x%02x where 0x%02x"
                   + " was expected after the announced %d bytes",
               storeCommand.wireName(), Ascii.excerpt(storeKey), data[from] & 0xFF, wanted,

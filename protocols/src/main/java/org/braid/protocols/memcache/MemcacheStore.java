@@ -309,9 +309,12 @@ public final class MemcacheStore {
   }
 
   /**
-   * incr or decr. The value must be a decimal number below 2^64 (after optional leading spaces,
-   * up to the end or a space, as memcached reads it); incr wraps around at 2^64, decr stops at 0.
-   * The item keeps its flags and expiration time and gets a new cas unique.
+   * incr or decr. The value must be a decimal number below 2^64 (after optional leading spaces
+   * and '+', up to the end or a space, as memcached reads it; unlike memcached, a '-' sign is never
+   * accepted, not even in "-0"); incr wraps around at 2^64, decr stops at 0. The item keeps its
+   * flags and expiration time and gets a new cas unique. The new value is exactly its digits
+   * (memcached 1.6 leaves trailing spaces when it shrinks a number in place, e.g. "9 " after
+   * decrementing "10"; its protocol.txt allows both).
    *
    * @param command incr or decr
    * @param key the key

@@ -3,19 +3,33 @@ package org.braid.protocols.memcache;
 import java.util.Objects;
 
 /**
- * A request the server answers with an error line instead of executing it. Error lines are sent
- * even for noreply requests (as memcached does), so a broken client hears about its mistake.
+ * A request the server answers with an error line instead of executing it.
  *
- * @param reply the error line to send
- * @param closeConnection whether the connection must be closed after the reply, because the
- *     stream's framing is lost (line too long, bad data chunk, unreadable data length)
+ * <p>As memcached does, the error line is not sent when the rejected command ended with {@code
+ * noreply}: the client expects no reply to it, and an unexpected line would be taken as the reply
+ * to its next request.
+ *
+ * @param reply the error line
+ * @param noreply true when the rejected command ended with noreply, so {@code reply} is not sent
+ * @param closeConnection whether the connection must be closed (after the reply, if any), because
+ *     the stream's framing is lost (line too long, bad data chunk, unreadable data length)
  * @param reason what was wrong, with the actual value and the limit, for the server's log
  */
-public record RejectedRequest(ErrorReply reply, boolean closeConnection, String reason)
+public record RejectedRequest(
+    ErrorReply reply, boolean noreply, boolean closeConnection, String reason)
     implements ParsedRequest {
   /** Checks the components. */
   public RejectedRequest {
     Objects.requireNonNull(reply, "reply");
     Objects.requireNonNull(reason, "reason");
+  }
+
+  /**
+   * Whether the server writes {@link #reply()}.
+   *
+   * @return false for a noreply command
+   */
+  public boolean sendsReply() {
+    return !noreply;
   }
 }

@@ -48,8 +48,8 @@ class MemcacheRequestParserFuzzTest {
   /** Rejection reasons may say how much was buffered; replies and close flags may not differ. */
   private static List<Object> comparable(List<ParsedRequest> parsed) {
     return parsed.stream()
-        .map(p -> p instanceof RejectedRequest r ? r.reply().line() + " close=" + r.closeConnection()
-            : (Object) p)
+        .map(p -> p instanceof RejectedRequest r ? r.reply().line() + " noreply=" + r.noreply()
+            + " close=" + r.closeConnection() : (Object) p)
         .toList();
   }
 }
