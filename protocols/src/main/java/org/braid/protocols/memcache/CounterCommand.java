@@ -1,6 +1,10 @@
 package org.braid.protocols.memcache;
 
-/** incr and decr: change a decimal counter stored as an item's value. */
+/**
+ * incr and decr: change a decimal counter stored as an item's value.
+ *
+ * <p>Immutable; any thread.
+ */
 public enum CounterCommand {
   /** Add to the counter, wrapping at 2^64. */
   INCR("incr"),

@@ -9,6 +9,8 @@ import java.util.OptionalLong;
  * {@code long}; print it with {@link Long#toUnsignedString(long)} and compare it with {@link
  * Long#compareUnsigned}.
  *
+ * <p>Immutable; any thread.
+ *
  * @param value the counter after the change, or empty for NOT_FOUND
  */
 public record CounterResult(OptionalLong value) implements MemcacheReply {

@@ -1,6 +1,10 @@
 package org.braid.protocols.memcache;
 
-/** The outcome of a delete. */
+/**
+ * The outcome of a delete.
+ *
+ * <p>Immutable; any thread.
+ */
 public enum DeleteResult implements MemcacheReply {
   /** The item was deleted. */
   DELETED,

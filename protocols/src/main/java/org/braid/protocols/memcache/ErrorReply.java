@@ -6,6 +6,8 @@ import java.util.Objects;
  * An error line, which a server may send instead of any reply (even in the middle of a get's
  * values or a stats listing, which it then abandons).
  *
+ * <p>Immutable; any thread.
+ *
  * @param kind which of the three error lines
  * @param message the text after the keyword; empty for a bare {@code ERROR}
  */

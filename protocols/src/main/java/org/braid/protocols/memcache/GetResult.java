@@ -9,6 +9,8 @@ import java.util.Optional;
  * The reply to get or gets: the items found, in the server's order. Keys that were not found are
  * simply absent.
  *
+ * <p>Immutable; any thread.
+ *
  * @param values the items found; unmodifiable
  */
 public record GetResult(List<Value> values) implements MemcacheReply {

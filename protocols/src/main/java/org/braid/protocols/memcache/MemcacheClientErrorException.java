@@ -1,6 +1,10 @@
 package org.braid.protocols.memcache;
 
-/** The server found the request malformed: it answered {@code CLIENT_ERROR <message>} (Twisted's {@code ClientError}). */
+/**
+ * The server found the request malformed: it answered {@code CLIENT_ERROR <message>} (Twisted's {@code ClientError}).
+ *
+ * <p>Immutable; any thread.
+ */
 public final class MemcacheClientErrorException extends MemcacheErrorException {
   private static final long serialVersionUID = 1L;
 

@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * A memcache server answered a request with an error line. The request failed but the connection
  * is fine: later requests go on. See the subclasses for each kind of error line.
+ *
+ * <p>Immutable; any thread.
  */
 public abstract sealed class MemcacheErrorException extends RuntimeException
     permits MemcacheNoSuchCommandException,

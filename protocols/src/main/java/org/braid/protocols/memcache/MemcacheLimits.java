@@ -4,6 +4,8 @@ package org.braid.protocols.memcache;
  * How much the parsers and encoders accept, so one peer cannot make a connection buffer without
  * bound.
  *
+ * <p>Immutable; any thread.
+ *
  * @param maxLineLength the longest command or reply line, in bytes without CRLF
  * @param maxValueLength the largest data block (value), in bytes
  * @param maxKeysPerGet the most keys one get or gets may name

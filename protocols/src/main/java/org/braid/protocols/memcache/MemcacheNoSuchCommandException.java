@@ -1,6 +1,10 @@
 package org.braid.protocols.memcache;
 
-/** The server does not know the command it was sent: it answered {@code ERROR} (Twisted's {@code NoSuchCommand}). */
+/**
+ * The server does not know the command it was sent: it answered {@code ERROR} (Twisted's {@code NoSuchCommand}).
+ *
+ * <p>Immutable; any thread.
+ */
 public final class MemcacheNoSuchCommandException extends MemcacheErrorException {
   private static final long serialVersionUID = 1L;
 

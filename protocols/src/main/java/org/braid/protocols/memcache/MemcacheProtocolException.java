@@ -6,6 +6,8 @@ package org.braid.protocols.memcache;
  * request it answers. The stream's framing can no longer be trusted, so the parser that threw it
  * is dead and the connection must be dropped; the message names the problem, the actual value and
  * the limit.
+ *
+ * <p>Immutable; any thread.
  */
 public final class MemcacheProtocolException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -17,6 +17,8 @@ package org.braid.protocols.memcache;
  *   <tr><td>flush_all</td><td>{@link OkReply}</td></tr>
  *   <tr><td>any</td><td>{@link ErrorReply}: ERROR, CLIENT_ERROR, SERVER_ERROR</td></tr>
  * </table>
+ *
+ * <p>Immutable; any thread.
  */
 public sealed interface MemcacheReply
     permits GetResult,

@@ -1,6 +1,10 @@
 package org.braid.protocols.memcache;
 
-/** The server could not carry the request out: it answered {@code SERVER_ERROR <message>}, e.g. {@code out of memory storing object} (Twisted's {@code ServerError}). */
+/**
+ * The server could not carry the request out: it answered {@code SERVER_ERROR <message>}, e.g. {@code out of memory storing object} (Twisted's {@code ServerError}).
+ *
+ * <p>Immutable; any thread.
+ */
 public final class MemcacheServerErrorException extends MemcacheErrorException {
   private static final long serialVersionUID = 1L;
 

@@ -9,6 +9,8 @@ import java.util.Objects;
  * noreply}: the client expects no reply to it, and an unexpected line would be taken as the reply
  * to its next request.
  *
+ * <p>Immutable; any thread.
+ *
  * @param reply the error line
  * @param noreply true when the rejected command ended with noreply, so {@code reply} is not sent
  * @param closeConnection whether the connection must be closed (after the reply, if any), because

@@ -7,6 +7,8 @@ import java.util.Map;
 /**
  * A stats reply: the {@code STAT <name> <value>} lines in the server's order.
  *
+ * <p>Immutable; any thread.
+ *
  * @param stats name to value; unmodifiable, in the server's order
  */
 public record StatsResult(Map<String, String> stats) implements MemcacheReply {

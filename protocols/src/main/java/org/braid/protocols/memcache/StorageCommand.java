@@ -1,6 +1,10 @@
 package org.braid.protocols.memcache;
 
-/** The six storage commands; each sends a data block and gets a {@link StoreResult}. */
+/**
+ * The six storage commands; each sends a data block and gets a {@link StoreResult}.
+ *
+ * <p>Immutable; any thread.
+ */
 public enum StorageCommand {
   /** Store unconditionally. */
   SET("set"),

@@ -1,6 +1,10 @@
 package org.braid.protocols.memcache;
 
-/** The outcome of a storage command (set, add, replace, append, prepend, cas). */
+/**
+ * The outcome of a storage command (set, add, replace, append, prepend, cas).
+ *
+ * <p>Immutable; any thread.
+ */
 public enum StoreResult implements MemcacheReply {
   /** The value was stored. */
   STORED,

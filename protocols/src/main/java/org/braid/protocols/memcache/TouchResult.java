@@ -1,6 +1,10 @@
 package org.braid.protocols.memcache;
 
-/** The outcome of a touch (a new expiration time for an existing item). */
+/**
+ * The outcome of a touch (a new expiration time for an existing item).
+ *
+ * <p>Immutable; any thread.
+ */
 public enum TouchResult implements MemcacheReply {
   /** The item's expiration time was changed. */
   TOUCHED,

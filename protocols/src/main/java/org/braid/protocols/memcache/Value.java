@@ -9,6 +9,8 @@ import java.util.OptionalLong;
  *
  * <p>The data array is shared, not copied (values can be large): treat it as read-only.
  *
+ * <p>Immutable; any thread.
+ *
  * @param key the item's key
  * @param flags the 32 opaque bits stored with the item (unsigned on the wire; see {@link
  *     Integer#toUnsignedLong})

@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * The server's version string, e.g. {@code 1.6.21}.
  *
+ * <p>Immutable; any thread.
+ *
  * @param version the text after "VERSION ", without CR or LF
  */
 public record VersionResult(String version) implements MemcacheReply {
