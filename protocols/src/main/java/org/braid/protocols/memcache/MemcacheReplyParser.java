@@ -230,7 +230,7 @@ public final class MemcacheReplyParser {
   private int readLine(byte[] data, int from, Consumer<? super MemcacheReply> consumer) {
     int lf = Ascii.indexOf(data, from, data.length, Ascii.LF);
     if (lf < 0) {
-      checkPartialLineLength(partialLine.length() + data.length - from);
+      checkPartialLineLength(partialLine.length() + data.length - from, data, from);
       partialLine.append(data, from, data.length);
       return data.length;
     }
@@ -242,7 +242,7 @@ public final class MemcacheReplyParser {
       lineStart = from;
       lineEnd = lf;
     } else {
-      checkPartialLineLength(partialLine.length() + lf - from);
+      checkPartialLineLength(partialLine.length() + lf - from, data, from);
       partialLine.append(data, from, lf);
       line = partialLine.array();
       lineStart = 0;
@@ -266,13 +266,15 @@ public final class MemcacheReplyParser {
     return lf + 1;
   }
 
-  private void checkPartialLineLength(int buffered) {
+  private void checkPartialLineLength(int buffered, byte[] data, int from) {
     // maxLineLength content bytes plus the CR may wait for their LF; anything longer cannot
     // become a valid line, so fail now instead of buffering without bound.
     if (buffered > limits.maxLineLength() + 1) {
+      String start = partialLine.isEmpty()
+          ? Ascii.excerpt(data, from, Math.min(data.length, from + 60))
+          : Ascii.excerpt(partialLine.array(), 0, Math.min(partialLine.length(), 60));
       throw fail("reply line length exceeds maximum " + limits.maxLineLength() + ": " + buffered
-          + " bytes without LF so far, starting "
-          + Ascii.excerpt(partialLine.array(), 0, Math.min(partialLine.length(), 60)));
+          + " bytes without LF so far, starting " + start);
     }
   }
 

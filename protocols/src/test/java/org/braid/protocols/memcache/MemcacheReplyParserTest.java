@@ -390,6 +390,15 @@ class MemcacheReplyParserTest {
         "reply line length exceeds maximum 512");
   }
 
+  @Test
+  void anEndlessLineIsReportedWithItsStart() {
+    MemcacheReplyParser parser = new MemcacheReplyParser(SMALL);
+    parser.expect(MemcacheRequest.version());
+    assertThatThrownBy(() -> parser.feed(bytes("VERSION " + "9".repeat(600))))
+        .hasMessage("reply line length exceeds maximum 512: 608 bytes without LF so far,"
+            + " starting \"VERSION " + "9".repeat(52) + "\"");
+  }
+
   @ParameterizedTest
   @EnumSource(Feeding.class)
   void completeLineLongerThanTheLimitIsRejected(Feeding feeding) {
