@@ -38,7 +38,9 @@ import java.util.OptionalLong;
  * <h2>flush_all</h2>
  * Without a delay every item is removed at once. With a delay (an exptime, as above) every item
  * is removed at the first request at or after that second, including items stored after the
- * flush_all; a later flush_all replaces a pending one.
+ * flush_all; a later flush_all replaces a pending one. (memcached 1.6.18, measured, applies a
+ * delayed flush one second early, at delay - 1: with cas enabled it invalidates items stored at or
+ * before now + delay - 1 from that second on. Braid keeps the documented meaning.)
  *
  * <p>Not thread-safe: one reactor thread owns a store (every connection of a server runs on it).
  */
