@@ -246,7 +246,10 @@ public sealed interface MemcacheRequest extends ParsedRequest {
   }
 
   /**
-   * stats, with optional arguments such as {@code items} or {@code slabs}.
+   * stats, with optional arguments such as {@code items} or {@code slabs}. Only arguments whose
+   * reply is STAT lines and END are understood by {@link MemcacheReplyParser}: {@code stats reset}
+   * (RESET) and {@code stats detail} (OK, PREFIX lines) are not supported yet and would fail the
+   * connection with a {@link MemcacheProtocolException}.
    *
    * @param arguments the words after "stats"; unmodifiable, possibly empty
    */
