@@ -6,6 +6,7 @@ module org.braid.protocols {
   requires transitive org.braid.reactor;
   requires org.slf4j;
 
-  exports org.braid.protocols;
+  // org.braid.protocols (framing receivers, reconnecting clients) is exported again once it has
+  // its first type: javac refuses to export a package that holds only package-info.java.
   exports org.braid.protocols.memcache;
 }
