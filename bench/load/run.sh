@@ -10,7 +10,7 @@
 # Options: --servers a,b   only these registry entries
 #          --no-install    do not apt-get install missing Debian packages
 #          --report-dir D  where RESULTS.md and the PNG go
-#          --rounds N      rounds of throughput cases (default: 3 full, 1 quick)
+#          --rounds N      rounds of throughput cases (default: 5 full, 1 quick)
 #
 # Installs what it needs (Debian packages, when missing and run as root), builds the C
 # programs and the Java servers, runs everything with bounded time and counts against
@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
 done
 
 # --- durations and counts ---------------------------------------------------------------
-# full: 3 rounds of (4 line cases x 4 servers + 3 memcache cases) at 2 s warm-up + 5 s
+# full: 5 rounds of (4 line cases x 4 servers + 3 memcache cases) at 1 s warm-up + 3 s
 # measured each (~7 minutes), then 2 idle-memory cases per server (~2 minutes), plus builds.
 # The report keeps, per server and case, the round with the most requests/s (outside load
 # only ever slows a run down) and shows the spread over the rounds.
@@ -50,11 +50,11 @@ if [ "$MODE" = quick ]; then
   ROUNDS=1; SERVER_WARMUP=2; CASE_WARMUP=1; DURATION=2; HOLD=60
   [ -n "$REPORT_DIR" ] || REPORT_DIR="$OUT/quick"
 else
-  ROUNDS=3; SERVER_WARMUP=5; CASE_WARMUP=2; DURATION=5; HOLD=120
+  ROUNDS=5; SERVER_WARMUP=5; CASE_WARMUP=1; DURATION=3; HOLD=120
   [ -n "$REPORT_DIR" ] || REPORT_DIR="$ROOT/bench"
 fi
 [ -z "$ROUNDS_ARG" ] || ROUNDS="$ROUNDS_ARG"
-MAX_REQUESTS=50000000      # per case; far above what 10 s can reach here, a bound all the same
+MAX_REQUESTS=50000000      # per case; far above what a 3 s window can reach here, a bound all the same
 CONNECT_TIMEOUT=30         # seconds for all connections of one case to be up
 IDLE_SMALL=10000           # idle connections for the per-connection memory figure
 FD_MARGIN=64               # descriptors left free below the tighter of the two processes' caps
