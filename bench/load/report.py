@@ -402,8 +402,8 @@ def starvation_note(rows):
     median = utils[len(utils) // 2]
     text = ("In this run the servers were busy %.0f–%.0f %% of their core during the measured windows of the "
             "100- and 1,000-connection cases (median %.0f %%; see the *CPU %%* columns)." % (utils[0], utils[-1], median))
-    if utils[-1] < 60:
-        text += (" A server that saturates its core would show close to 100 %: here they were mostly waiting "
+    if median < 60:
+        text += (" A server that saturates its core would show close to 100 %: here they were often waiting "
                  "for the CPU, so **req/s reflects how much CPU the scheduler gave each server as much as the "
                  "server itself, and CPU µs per request is the figure to compare** (it is what the server spent "
                  "per request, however long it waited).")
