@@ -330,7 +330,13 @@ throughput_phase() { # workload
   done
   [ ${#sel[@]} -gt 0 ] || return 0
   say "$workload throughput: ${names[*]}; $ROUNDS round(s)"
-  for i in "${sel[@]}"; do start_server "$i"; done
+  for i in "${sel[@]}"; do
+    start_server "$i"
+    if [ "$workload" = line ]; then
+      "$PY" "$LOAD/check_line_echo.py" "$PORT" >>"$LOG" 2>&1 \
+        || die "${NAMES[$i]} is not a correct line echo: $(tail -1 "$LOG")"
+    fi
+  done
   for i in "${sel[@]}"; do warm_server "$i"; done
   for r in $(seq "$ROUNDS"); do
     ROUND="$r"
