@@ -1,0 +1,453 @@
+"""Turns the load harness's raw results (one JSON object per line) into bench/RESULTS.md
+and a throughput chart (gnuplot, PNG).
+
+Run by run.sh with the system interpreter; standard library only. Every figure in the
+report comes from the results file or from the raw memaslap output it points to; ratios
+are computed for every server against the reference rows (Netty and the C limit for the
+line echo, memcached for memcache), so servers added to servers.conf get them too.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+
+LINE_CASES = [
+    ("c1-d1", "1 connection, depth 1"),
+    ("c100-d1", "100 connections, depth 1"),
+    ("c1000-d1", "1,000 connections, depth 1"),
+    ("c100-d16", "100 connections, depth 16 (pipelined)"),
+]
+MEMCACHE_CASES = [
+    ("c1", "1 connection"),
+    ("c100", "100 connections"),
+    ("c1000", "1,000 connections"),
+]
+LINE_REFS = [("netty", "Netty"), ("c-epoll", "C")]
+MEMCACHE_REFS = [("memcached", "memcached")]
+
+
+def run(cmd):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        return (p.stdout + p.stderr).strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "unavailable (%s)" % e
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_rows(args):
+    java = run([args.java, "-version"]).splitlines()
+    twisted = run(["/usr/bin/python3", "-c", "import twisted, sys; print(sys.version.split()[0], twisted.__version__)"])
+    memcached = run(["memcached", "-V"])
+    libmc = run(["dpkg-query", "-W", "-f=${Version}", "libmemcached-tools"])
+    memaslap = run([args.memaslap, "--version"]).splitlines() if args.memaslap else ["not found"]
+    gcc = run(["cc", "--version"]).splitlines()
+    netty = "unknown"
+    try:
+        with open(args.netty_pom) as f:
+            m = re.search(r"<netty\.version>([^<]+)</netty\.version>", f.read())
+            netty = m.group(1) if m else netty
+    except OSError:
+        pass
+    py, _, tw = twisted.partition(" ")
+    return [
+        ("CPU", "%s, %d cores online" % (cpu_model(), os.cpu_count() or 0)),
+        ("Memory", "%.1f GiB" % (os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)),
+        ("Kernel", platform.release()),
+        ("JDK (JVM servers)", "%s (%s)" % (java[1] if len(java) > 1 else java[0], os.path.dirname(os.path.dirname(args.java)))),
+        ("JVM options", "`%s`" % args.jvm_opts),
+        ("Netty", "%s, NIO transport, one event loop thread" % netty),
+        ("Python / Twisted", "%s / %s (Debian python3-twisted, epoll reactor)" % (py, tw)),
+        ("memcached", "%s, `-t 1`" % memcached),
+        ("Memcache load tool", "%s from Debian libmemcached-tools %s (installed as `%s`)"
+         % (memaslap[0] if memaslap else "?", libmc, os.path.basename(args.memaslap or "?"))),
+        ("C compiler", gcc[0] if gcc else "?"),
+        ("Pinning", args.pinning),
+        ("Priority", args.priority),
+        ("Timing", "each case: %s s warm-up (not recorded) + %s s measured, %s round(s) interleaved "
+         "across servers; tables show each server's best round (%s mode)"
+         % (args.warmup, args.duration, args.rounds, args.mode)),
+    ]
+
+
+def load(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                rows.append(json.loads(line))
+    return rows
+
+
+def servers_in_order(rows, workload):
+    seen = []
+    for r in rows:
+        if r["workload"] == workload and r["server"] not in seen:
+            seen.append(r["server"])
+    return seen
+
+
+def find_all(rows, server, case):
+    return [r for r in rows if r["server"] == server and r["case"] == case]
+
+
+def score(r):
+    """What "best round" means: the most requests (or operations) per second."""
+    if "result" in r:
+        return r["result"].get("rps", 0)
+    if "raw" in r:
+        return parse_memaslap(r["raw"])["tps"]
+    return -1
+
+
+def find(rows, server, case):
+    """The best round of a case (outside load only ever slows a run), or None."""
+    found = find_all(rows, server, case)
+    ok = [r for r in found if "failed" not in r]
+    if ok:
+        return max(ok, key=score)
+    return found[0] if found else None
+
+
+def spread(rows, server, case):
+    """'min–max' of the rounds' req/s, or '' for a single round."""
+    vals = [score(r) for r in find_all(rows, server, case) if "failed" not in r]
+    if len(vals) < 2:
+        return ""
+    return "%s–%s" % (fmt(min(vals)), fmt(max(vals)))
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "–"
+    if isinstance(v, str):
+        return v
+    if digits == 0:
+        return "{:,.0f}".format(v)
+    return "{:,.{d}f}".format(v, d=digits)
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0 or a < 0 or b < 0:
+        return None
+    return a / b
+
+
+def fmt_ratio(v):
+    return "–" if v is None else "%.2f×" % v
+
+
+def parse_memaslap(path):
+    """Ops, ops/s, average latency and log2-bucket percentiles from memaslap's output."""
+    with open(path) as f:
+        text = f.read()
+    m = re.search(r"Run time: ([\d.]+)s Ops: (\d+) TPS: (\d+)", text)
+    if not m:
+        raise ValueError("no 'Run time: ... Ops: ... TPS: ...' line in %s" % path)
+    out = {"window_s": float(m.group(1)), "ops": int(m.group(2)), "tps": int(m.group(3))}
+    block = text.split("Total Statistics (", 1)
+    if len(block) < 2:
+        return out
+    body = block[1]
+    avg = re.search(r"Avg:\s+(\d+)", body)
+    out["avg_us"] = int(avg.group(1)) if avg else None
+    mx = re.search(r"Max:\s+(\d+)", body)
+    out["max_us"] = int(mx.group(1)) if mx else None
+    # "Log2 Dist:" rows look like "   8:   41  1943  249726  54899": counts of latencies in
+    # [2^8, 2^9), [2^9, 2^10), ... microseconds.
+    dist = {}
+    in_dist = False
+    for line in body.splitlines():
+        if "Log2 Dist" in line:
+            in_dist = True
+            continue
+        if in_dist:
+            m = re.match(r"\s*(\d+):\s+([\d\s]+)$", line)
+            if not m:
+                break
+            base = int(m.group(1))
+            for k, c in enumerate(m.group(2).split()):
+                dist[base + k] = int(c)
+    total = sum(dist.values())
+    for name, q in (("p50", 0.5), ("p99", 0.99), ("p999", 0.999)):
+        if total == 0:
+            out[name] = None
+            continue
+        rank = max(1, round(q * total))
+        seen = 0
+        for b in sorted(dist):
+            seen += dist[b]
+            if seen >= rank:
+                out[name] = 2 ** (b + 1)  # upper bound of the bucket
+                break
+    return out
+
+
+def line_tables(rows, lines):
+    servers = servers_in_order(rows, "line")
+    if not servers:
+        return
+    lines.append("## Line echo: throughput, server CPU and latency\n")
+    lines.append("Every server echoes fixed 16-byte lines (`ping NNNNNNNNNN\\n`), checked byte for byte "
+                 "by the load generator. *req/s*: responses completed in the measured window. *CPU µs/req*: "
+                 "the server process's utime+stime over the same window (from `/proc/<pid>/stat`) ÷ requests; "
+                 "*CPU %*: that time ÷ the window (100 % = one core busy). Latency from the request's "
+                 "`send()` to the `recv()` that completed its echo, log-linear histogram (≤0.8 % bucket error). "
+                 "Ratio columns: this server ÷ the reference (req/s: higher is better; CPU/req: lower is better). "
+                 "The cases ran in rounds interleaved across servers; each row is that server's round with the "
+                 "most req/s (its CPU and latency figures come from the same round), and *all rounds* shows the "
+                 "lowest and highest req/s seen, i.e. how much outside load moved it.\n")
+    for case, title in LINE_CASES:
+        lines.append("### %s\n" % title)
+        lines.append("| Server | req/s | req/s, all rounds | CPU µs/req | CPU % | p50 µs | p99 µs | p99.9 µs | errors "
+                     "| loadgen CPU % | req/s ÷ Netty | req/s ÷ C | CPU/req ÷ Netty | CPU/req ÷ C |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        refs = {}
+        for ref, _ in LINE_REFS:
+            r = find(rows, ref, case)
+            refs[ref] = r["result"] if r and "result" in r else None
+        for s in servers:
+            r = find(rows, s, case)
+            if r is None:
+                continue
+            if "failed" in r:
+                lines.append("| %s | failed: %s |" % (s, r["failed"]) + " |" * 12)
+                continue
+            x = r["result"]
+            cells = [s, fmt(x["rps"]), spread(rows, s, case), fmt(x["server_cpu_us_per_req"], 2),
+                     fmt(100 * x["server_cpu_util"], 0), fmt(x["p50_us"], 0), fmt(x["p99_us"], 0),
+                     fmt(x["p999_us"], 0), fmt(x["errors"]), fmt(100 * x["loadgen_cpu_util"], 0)]
+            for key in ("rps", "server_cpu_us_per_req"):
+                for ref, _ in LINE_REFS:
+                    rv = refs[ref][key] if refs[ref] else None
+                    cells.append(fmt_ratio(ratio(x[key], rv)))
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+
+
+def memory_tables(rows, workload, lines, heading):
+    servers = servers_in_order(rows, workload)
+    if not servers or not any(find(rows, s, "idle-max") for s in servers):
+        return
+    lines.append(heading + "\n")
+    lines.append("Each connection is opened, answers one probe (so the server has accepted and served it), "
+                 "then stays idle while the server's memory is read. *Heap*: JVM live heap after two full GCs "
+                 "(`jcmd <pid> GC.run`, then `GC.heap_info` \"used\"), with the connections minus before them. "
+                 "*RSS*: `VmRSS` from `/proc/<pid>/status`, with minus before (for a JVM it includes heap that "
+                 "the collector has not returned, so it can be noisy either way). Kernel memory for the sockets "
+                 "themselves is in neither figure. *Most that fits*: the tighter of the server's and the load "
+                 "generator's open-file limits, minus the descriptors the server already holds and a margin "
+                 "of 64.\n")
+    for case, title in (("idle-small", "10,000 idle connections"), ("idle-max", "the most idle connections that fit")):
+        lines.append("### %s\n" % title)
+        lines.append("| Server | connections held | heap bytes / conn | RSS bytes / conn | heap Δ MiB | RSS Δ MiB | errors |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|")
+        for s in servers:
+            r = find(rows, s, case)
+            if r is None:
+                continue
+            if "failed" in r:
+                lines.append("| %s | failed: %s | | | | | |" % (s, r["failed"]))
+                continue
+            held = r["result"].get("held", 0)
+            heap_d = (r["heap_after_kb"] - r["heap_before_kb"]) * 1024 if r.get("heap_after_kb") is not None else None
+            rss_d = (r["rss_after_kb"] - r["rss_before_kb"]) * 1024
+            lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                s, fmt(held),
+                fmt(heap_d / held, 0) if heap_d is not None and held else "– (not a JVM)",
+                fmt(rss_d / held, 0) if held else "–",
+                fmt(heap_d / 2**20, 1) if heap_d is not None else "–",
+                fmt(rss_d / 2**20, 1),
+                fmt(r["result"].get("errors", 0))))
+        lines.append("")
+
+
+def memcache_tables(rows, lines):
+    servers = servers_in_order(rows, "memcache")
+    if not servers:
+        return
+    lines.append("## Memcache: throughput, server CPU and latency (memaslap)\n")
+    lines.append("`memaslap -T 1 -c N -X 32 -w 1k`: one client thread, N connections each with one request in "
+                 "flight, 90 % get / 10 % set of 32-byte values. memaslap only records latency in powers of two, "
+                 "so percentiles are bucket upper bounds (\"< 512\" means between 256 and 512 µs); *avg* is its "
+                 "exact mean. CPU µs/op: server utime+stime over the memaslap run ÷ its operations. Braid's "
+                 "embedded memcache server joins as a second row (see bench/load/README.md).\n")
+    for case, title in MEMCACHE_CASES:
+        lines.append("### %s\n" % title)
+        lines.append("| Server | ops/s | ops/s, all rounds | CPU µs/op | CPU % | avg µs | p50 µs | p99 µs | p99.9 µs | ops/s ÷ memcached | CPU/op ÷ memcached |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        ref = None
+        rr = find(rows, MEMCACHE_REFS[0][0], case)
+        if rr and "raw" in rr:
+            ref = parse_memaslap(rr["raw"])
+            ref["cpu"] = rr["server_cpu_ticks"] / rr["clk_tck"] * 1e6 / ref["ops"] if ref["ops"] else None
+        for s in servers:
+            r = find(rows, s, case)
+            if r is None:
+                continue
+            if "failed" in r:
+                lines.append("| %s | failed: %s |" % (s, r["failed"]) + " |" * 9)
+                continue
+            m = parse_memaslap(r["raw"])
+            cpu_s = r["server_cpu_ticks"] / r["clk_tck"]
+            cpu = cpu_s * 1e6 / m["ops"] if m["ops"] else None
+            lines.append("| %s | %s | %s | %s | %s | %s | < %s | < %s | < %s | %s | %s |" % (
+                s, fmt(m["tps"]), spread(rows, s, case), fmt(cpu, 2), fmt(100 * cpu_s / m["window_s"], 0) if m["window_s"] else "–",
+                fmt(m.get("avg_us")), fmt(m.get("p50")), fmt(m.get("p99")), fmt(m.get("p999")),
+                fmt_ratio(ratio(m["tps"], ref["tps"] if ref else None)),
+                fmt_ratio(ratio(cpu, ref["cpu"] if ref else None))))
+        lines.append("")
+
+
+def chart_panel(rows, servers, key, scale, title, ylabel, data, logscale, label_fmt):
+    """One gnuplot panel of grouped bars: one group per line case, one bar per server."""
+    with open(data, "w") as f:
+        f.write("case " + " ".join('"%s"' % s for s in servers) + "\n")
+        for case, case_title in LINE_CASES:
+            vals = []
+            for s in servers:
+                r = find(rows, s, case)
+                vals.append("%.3f" % (r["result"][key] * scale) if r and "result" in r else "NaN")
+            f.write('"%s" %s\n' % (case_title.replace(" (pipelined)", "").replace("connections", "conns")
+                                   .replace("connection", "conn"), " ".join(vals)))
+    values = [find(rows, s, c)["result"][key] * scale for s in servers for c, _ in LINE_CASES
+              if find(rows, s, c) and "result" in find(rows, s, c)]
+    values = [v for v in values if v > 0] or [1.0]
+    n = len(servers)
+    labels = []
+    for k in range(n):
+        off = (k - (n - 1) / 2.0) / (n + 1.0)
+        labels.append("'%s' using ($0%+.4f):%d:(%s) with labels offset 0,0.6 font ',8' notitle"
+                      % (data, off, k + 2, label_fmt.replace("C", "column(%d)" % (k + 2))))
+    yrange = ("set logscale y\nset yrange [%g:%g]\nset format y '%%.0s%%c'\n"
+              % (min(values) / 3, max(values) * 3)) if logscale else \
+        ("unset logscale y\nset yrange [0:%g]\nset format y '%%g'\n" % (max(values) * 1.15))
+    return """
+set title '%s'
+set ylabel '%s'
+%s
+plot for [i=2:%d] '%s' using i:xtic(1) title columnheader(i), %s
+""" % (title, ylabel, yrange, n + 1, data, ", ".join(labels))
+
+
+def chart(rows, png, work):
+    """Two panels of grouped bars, drawn by gnuplot: requests/s (log scale) and server CPU
+    microseconds per request, for every line case and server."""
+    servers = servers_in_order(rows, "line")
+    if not servers or not shutil.which("gnuplot"):
+        return False
+    rps = chart_panel(rows, servers, "rps", 1.0, "Requests per second (higher is better; log scale)",
+                      "requests per second", os.path.join(work, "throughput-rps.dat"), True,
+                      "C >= 10000 ? sprintf('%.0fk', C/1000.0) : C >= 1000 ? sprintf('%.1fk', C/1000.0) : "
+                      "sprintf('%.0f', C)")
+    cpu = chart_panel(rows, servers, "server_cpu_us_per_req", 1.0,
+                      "Server CPU per request (lower is better; log scale)", "CPU microseconds per request",
+                      os.path.join(work, "throughput-cpu.dat"), True,
+                      "C >= 10 ? sprintf('%.0f', C) : sprintf('%.2f', C)")
+    script = """
+set terminal pngcairo size 1500,620 font 'DejaVu Sans,11'
+set output '%s'
+set multiplot layout 1,2 title 'Line echo, one server thread per server: best round per case' font ',13'
+set grid ytics
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set key top left
+set key autotitle columnheader
+set xtics nomirror font ',10'
+set xrange [-0.6:%g]
+%s
+%s
+unset multiplot
+""" % (png, len(LINE_CASES) - 0.4, rps, cpu)
+    gp = os.path.join(work, "throughput.gp")
+    with open(gp, "w") as f:
+        f.write(script)
+    p = subprocess.run(["gnuplot", gp], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.stderr.write("gnuplot failed: %s\n" % p.stderr)
+        return False
+    return True
+
+
+def starvation_note(rows):
+    """A sentence on how much CPU the line servers actually got in their best rounds, or ''."""
+    utils = []
+    for s in servers_in_order(rows, "line"):
+        # one connection at depth 1 leaves the server idle between requests by design: not counted
+        for case, _ in LINE_CASES[1:]:
+            r = find(rows, s, case)
+            if r and "result" in r and r["result"].get("server_cpu_util", -1) >= 0:
+                utils.append(100 * r["result"]["server_cpu_util"])
+    if not utils:
+        return ""
+    utils.sort()
+    median = utils[len(utils) // 2]
+    text = ("In this run the servers were busy %.0f–%.0f %% of their core during the measured windows of the "
+            "100- and 1,000-connection cases (median %.0f %%; see the *CPU %%* columns)." % (utils[0], utils[-1], median))
+    if median < 60:
+        text += (" A server that saturates its core would show close to 100 %: here they were often waiting "
+                 "for the CPU, so **req/s reflects how much CPU the scheduler gave each server as much as the "
+                 "server itself, and CPU µs per request is the figure to compare** (it is what the server spent "
+                 "per request, however long it waited).")
+    return text + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for name in ("results", "out-md", "out-png", "work", "mode", "java", "memaslap", "pinning",
+                 "priority", "jvm-opts", "duration", "warmup", "rounds", "netty-pom"):
+        ap.add_argument("--" + name, required=True)
+    args = ap.parse_args()
+    rows = load(args.results)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["# Braid load results\n",
+             "Written by `bench/load/run.sh`%s on %s; how it measures and how to add a server: "
+             "[bench/load/README.md](load/README.md). Micro-benchmarks (JMH) are reported separately.\n"
+             % (" --quick" if args.mode == "quick" else "", now),
+             "**Noise.** This machine has 2 cores and is shared with other builds and test runs while "
+             "the harness runs, so absolute figures move between runs (10–30 % is common, the tails more); "
+             "the ratios within one run are the useful part. Each server runs alone, on its own core when "
+             "pinning is available; the load generator (C, epoll, one thread) has the other core.\n",
+             "Braid's own servers (callback echo over LineReceiver, inline echo over the sequential-connection "
+             "API, the embedded memcache server) join these tables when their modules land: one line each in "
+             "`bench/load/servers.conf`.\n",
+             "## Machine and versions\n", "| | |", "|---|---|"]
+    for k, v in machine_rows(args):
+        lines.append("| %s | %s |" % (k, v.replace("|", "/")))
+    lines.append("")
+    note = starvation_note(rows)
+    if note:
+        lines.append(note)
+    png_ok = chart(rows, args.out_png, args.work)
+    if png_ok:
+        lines.append("![Line echo: requests per second and server CPU per request](%s)\n"
+                     % os.path.basename(args.out_png))
+    line_tables(rows, lines)
+    memory_tables(rows, "line", lines, "## Line echo: memory per idle connection")
+    memcache_tables(rows, lines)
+    memory_tables(rows, "memcache", lines, "## Memcache: memory per idle connection")
+    with open(args.out_md, "w") as f:
+        f.write("\n".join(lines).rstrip() + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
