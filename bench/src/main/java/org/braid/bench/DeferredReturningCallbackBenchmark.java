@@ -52,7 +52,10 @@ public class DeferredReturningCallbackBenchmark {
   /** The value each chain starts from; see {@link DeferredChainBenchmark#seed}. */
   int seed;
 
-  /** Where each benchmark stores the first Deferred; see {@link DeferredChainBenchmark#published}. */
+  /**
+   * Where each benchmark stores its first Deferred, so that it escapes; see {@link
+   * DeferredChainBenchmark#published}.
+   */
   Object published;
 
   private Integer captured;

@@ -75,8 +75,9 @@ public class GatherBenchmark {
    */
   @Benchmark
   public List<Integer> allOfCompletableFuture() {
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Integer>[] inputs = new CompletableFuture[INPUTS];
+    @SuppressWarnings("unchecked") // allOf takes an array, and Java has no generic array creation
+    CompletableFuture<Integer>[] inputs =
+        (CompletableFuture<Integer>[]) new CompletableFuture<?>[INPUTS];
     for (int i = 0; i < INPUTS; i++) {
       inputs[i] = new CompletableFuture<>();
     }
