@@ -7,5 +7,4 @@ module org.braid.protocols {
   requires org.slf4j;
 
   exports org.braid.protocols;
-  exports org.braid.protocols.memcache;
 }
