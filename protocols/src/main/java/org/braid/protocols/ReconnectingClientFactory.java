@@ -83,8 +83,8 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
 
   // Delays are kept in seconds as doubles, as in Twisted, so that the factor and the jitter
   // compound exactly as they do there.
-  private double initialDelay = seconds(DEFAULT_INITIAL_DELAY);
-  private double maxDelay = seconds(DEFAULT_MAX_DELAY);
+  private double initialDelay = Seconds.of(DEFAULT_INITIAL_DELAY);
+  private double maxDelay = Seconds.of(DEFAULT_MAX_DELAY);
   private double factor = DEFAULT_FACTOR;
   private double jitter = DEFAULT_JITTER;
   private boolean clampJitteredDelay;
@@ -189,7 +189,7 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
       }
     }
     delay = Math.max(delay, 0);
-    Duration wait = duration(delay);
+    Duration wait = Seconds.toDuration(delay);
     LOG.info("{} will retry in {} seconds (retry {})", target, (long) delay, retries);
     pendingRetry =
         clock.callLater(
@@ -242,7 +242,7 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
    * @return the initial delay
    */
   public final Duration initialDelay() {
-    return duration(initialDelay);
+    return Seconds.toDuration(initialDelay);
   }
 
   /**
@@ -253,7 +253,7 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
    * @param initialDelay not negative
    */
   public final void setInitialDelay(Duration initialDelay) {
-    this.initialDelay = nonNegativeSeconds("initialDelay", initialDelay);
+    this.initialDelay = Seconds.nonNegative("initialDelay", initialDelay);
     if (retries == 0) {
       delay = this.initialDelay;
     }
@@ -265,7 +265,7 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
    * @return the maximum delay
    */
   public final Duration maxDelay() {
-    return duration(maxDelay);
+    return Seconds.toDuration(maxDelay);
   }
 
   /**
@@ -274,7 +274,7 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
    * @param maxDelay not negative
    */
   public final void setMaxDelay(Duration maxDelay) {
-    this.maxDelay = nonNegativeSeconds("maxDelay", maxDelay);
+    this.maxDelay = Seconds.nonNegative("maxDelay", maxDelay);
   }
 
   /**
@@ -383,7 +383,7 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
    * @return the delay
    */
   public final Duration delay() {
-    return duration(delay);
+    return Seconds.toDuration(delay);
   }
 
   /**
@@ -422,28 +422,11 @@ public abstract class ReconnectingClientFactory extends ClientFactory {
     return clock;
   }
 
-  private static double seconds(Duration d) {
-    return d.getSeconds() + d.getNano() / 1e9;
-  }
-
-  private static double nonNegativeSeconds(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative()) {
-      throw new IllegalArgumentException(name + " is negative: " + d);
-    }
-    return seconds(d);
-  }
-
-  /** Seconds as a Duration, to the nanosecond. */
-  static Duration duration(double seconds) {
-    return Duration.ofNanos(Math.round(seconds * 1e9));
-  }
-
   @Override
   public String toString() {
     return getClass().getSimpleName()
         + "[delay "
-        + duration(delay)
+        + Seconds.toDuration(delay)
         + ", retries "
         + retries
         + (continueTrying ? "" : ", stopped trying")
