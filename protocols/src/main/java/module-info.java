@@ -7,4 +7,5 @@ module org.braid.protocols {
   requires org.slf4j;
 
   exports org.braid.protocols;
+  exports org.braid.protocols.examples;
 }
