@@ -331,7 +331,14 @@ public final class ClientService<P extends Protocol> {
   private Object run(Action action, Object argument) {
     switch (action) {
       case CONNECT -> connect();
-      case STOP_CONNECTING -> attempt.inProgress.cancel();
+      case STOP_CONNECTING -> {
+        if (attempt.inProgress != null) {
+          attempt.inProgress.cancel();
+        } else {
+          // Stopped from inside the endpoint's connect call: cancel as soon as it returns.
+          attempt.cancelRequested = true;
+        }
+      }
       case STOP_RETRYING -> {
         retryCall.cancel();
         retryCall = null;
@@ -468,6 +475,9 @@ public final class ClientService<P extends Protocol> {
 
     boolean settled;
 
+    /** Stopped before its Deferred existed (see STOP_CONNECTING). */
+    boolean cancelRequested;
+
     /** The protocol's connection ended. */
     void lost(Failure reason) {
       lostReason = reason;
@@ -502,6 +512,9 @@ public final class ClientService<P extends Protocol> {
                   failed(a, failure);
                   return null;
                 });
+    if (a.cancelRequested) {
+      a.inProgress.cancel();
+    }
   }
 
   private Deferred<Object> prepare(Attempt a, Protocol built) {

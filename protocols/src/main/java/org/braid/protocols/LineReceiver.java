@@ -211,7 +211,8 @@ public abstract class LineReceiver extends Protocol implements PushProducer {
    * {@link #rawDataReceived} with the bytes after the end of the raw part. (From {@code
    * lineReceived}, pass nothing: {@code extra} would be read after what is already buffered.)
    *
-   * @param extra bytes to parse as lines
+   * @param extra bytes to parse as lines; the array becomes the receiver's (it may keep and
+   *     reuse it), as arrays given to {@code dataReceived} do
    */
   public final void setLineMode(byte[] extra) {
     Objects.requireNonNull(extra, "extra");

@@ -404,6 +404,25 @@ class ClientServiceTest {
   }
 
   @Test
+  void stoppingFromInsideTheConnectCallCancelsTheAttemptOnceItExists() {
+    List<ClientService<Client>> holder = new ArrayList<>();
+    List<Deferred<Void>> stops = new ArrayList<>();
+    int[] cancelled = new int[1];
+    ClientEndpoint reentrant =
+        factory -> {
+          stops.add(holder.get(0).stopService());
+          return new Deferred<>(d -> cancelled[0]++);
+        };
+    ClientService<Client> service =
+        ClientService.builder(reentrant, Client::new, clock).backoffPolicy(POLICY).build();
+    holder.add(service);
+    service.startService();
+    assertThat(cancelled[0]).isEqualTo(1);
+    successResultOf(stops.get(0));
+    assertThat(service.state()).isEqualTo(State.STOPPED);
+  }
+
+  @Test
   void theTransitionTableAnswersEveryUserRequestInEveryState() {
     for (State state : State.values()) {
       for (Event event : List.of(Event.START, Event.STOP, Event.WHEN_CONNECTED)) {
