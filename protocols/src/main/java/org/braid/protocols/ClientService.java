@@ -328,6 +328,10 @@ public final class ClientService<P extends Protocol> {
     return result;
   }
 
+  // Attempt is an inner class of ClientService<P>, so even casting the argument to it is
+  // unchecked; the events that carry one (CONNECTION_MADE, CLIENT_DISCONNECTED) only ever carry
+  // this service's attempts, and an attempt's protocol was built by this service's factory.
+  @SuppressWarnings("unchecked")
   private Object run(Action action, Object argument) {
     switch (action) {
       case CONNECT -> connect();
@@ -357,7 +361,6 @@ public final class ClientService<P extends Protocol> {
         failedAttempts = 0;
         lastFailure = null;
         connection = (Attempt) argument;
-        @SuppressWarnings("unchecked")
         P protocol = (P) connection.protocol;
         List<Waiter<P>> waiting = takeWaiters();
         for (Waiter<P> w : waiting) {
@@ -389,7 +392,6 @@ public final class ClientService<P extends Protocol> {
         return awaitConnection((Integer) argument);
       }
       case CURRENT_CONNECTION -> {
-        @SuppressWarnings("unchecked")
         P protocol = (P) connection.protocol;
         return Deferred.succeed(protocol);
       }

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every test runs for the 1-, 2- and 4-byte prefixes (test_basic.py: LPTestCaseMixin). */
+@SuppressWarnings("try") // log captures that only keep expected errors off the console
 class IntNStringReceiverTest {
 
   /** Records strings, limit violations and the end of the connection, for any prefix size. */

@@ -13,6 +13,7 @@ import org.braid.reactor.testing.Loopback;
 import org.braid.reactor.testing.StringTransport;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // log captures that only keep expected errors off the console
 class LineOnlyReceiverTest {
 
   static class Recorder extends LineOnlyReceiver {

@@ -16,6 +16,7 @@ import org.braid.reactor.testing.Loopback;
 import org.braid.reactor.testing.StringTransport;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // log captures that only keep expected errors off the console
 class LineReceiverTest {
 
   /** Records lines, raw data, rejected data and the end of the connection. */

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
  * Test support: records what one logger logs while open and keeps it off the console (expected
  * errors should not look like failures). Events may arrive from any thread.
  */
+@SuppressWarnings("exports") // test support: logback types in its API are fine here
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Logger logger;
   private final Level previousLevel;

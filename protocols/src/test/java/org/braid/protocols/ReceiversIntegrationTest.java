@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * closed while the first keeps being served.
  */
 @Timeout(60)
+@SuppressWarnings("try") // log captures that only keep expected errors off the console
 class ReceiversIntegrationTest {
   private RunningReactor running;
   private LogCapture[] quiet;

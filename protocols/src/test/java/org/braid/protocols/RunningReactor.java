@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.braid.deferred.Deferred;
 import org.braid.reactor.SelectorReactor;
@@ -70,7 +72,7 @@ public final class RunningReactor implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws ExecutionException, TimeoutException {
     if (thread.isAlive()) {
       reactor.callFromThread(
           () -> {
@@ -79,10 +81,15 @@ public final class RunningReactor implements AutoCloseable {
             }
           });
     }
-    thread.join(PATIENCE.toMillis());
-    if (thread.isAlive()) {
-      throw new AssertionError("reactor did not stop within " + PATIENCE + ": " + reactor);
+    try {
+      thread.join(PATIENCE.toMillis());
+      if (thread.isAlive()) {
+        throw new AssertionError("reactor did not stop within " + PATIENCE + ": " + reactor);
+      }
+      finished.get(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the reactor to stop", e);
     }
-    finished.get(1, TimeUnit.SECONDS);
   }
 }
