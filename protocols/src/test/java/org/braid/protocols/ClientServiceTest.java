@@ -423,6 +423,20 @@ class ClientServiceTest {
   }
 
   @Test
+  void aCancelledWhenConnectedIsForgottenAndTheOthersStillFire() {
+    server.then(Policy.REFUSE, Policy.ACCEPT);
+    ClientService<Client> service = service();
+    service.startService();
+    Deferred<Client> givenUp = service.whenConnected();
+    Deferred<Client> kept = service.whenConnected();
+    givenUp.cancel();
+    failureResultOf(givenUp, CancelledException.class);
+    clock.advance(nextRetryIn());
+    assertThat(successResultOf(kept)).isNotNull();
+    successResultOf(service.stopService());
+  }
+
+  @Test
   void theTransitionTableAnswersEveryUserRequestInEveryState() {
     for (State state : State.values()) {
       for (Event event : List.of(Event.START, Event.STOP, Event.WHEN_CONNECTED)) {
