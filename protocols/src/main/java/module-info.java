@@ -6,7 +6,7 @@ module org.braid.protocols {
   requires transitive org.braid.reactor;
   requires org.slf4j;
 
-  // org.braid.protocols (framing receivers, reconnecting clients) is exported again once it has
-  // its first type: javac refuses to export a package that holds only package-info.java.
+  exports org.braid.protocols;
+  exports org.braid.protocols.examples;
   exports org.braid.protocols.memcache;
 }
