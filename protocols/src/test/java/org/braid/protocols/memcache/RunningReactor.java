@@ -86,9 +86,15 @@ final class RunningReactor implements AutoCloseable {
     }
   }
 
-  /** Runs {@code action} on the reactor thread and returns what it returns. */
+  /** Runs {@code action} on the reactor thread and returns what it returns (a Deferred too). */
   <T> T compute(Callable<T> action) throws Exception {
-    return await(() -> Deferred.succeed(action.call()));
+    java.util.concurrent.atomic.AtomicReference<T> result =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await(() -> {
+      result.set(action.call());
+      return Deferred.succeed(null);
+    });
+    return result.get();
   }
 
   /** Runs {@code action} on the reactor thread and waits until it ran. */
