@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  *       are counted as {@link MemcacheStore} says; the least recently used go first.
  *   <li>Connections ({@link Builder#maxConnections}, default 1024 as memcached's {@code -c}): a
  *       connection over the limit gets {@code SERVER_ERROR too many connections} and is closed.
- *   <li>{@link MemcacheLimits}: a line above {@code maxLineLength} gets {@code CLIENT_ERROR line
- *       too long} and closes that connection; a value above {@code maxValueLength} gets {@code
+ *   <li>{@link MemcacheLimits} ({@link Builder#limits}, default {@link #DEFAULT_LIMITS}): a line
+ *       above {@code maxLineLength} (about 251 KiB) gets {@code CLIENT_ERROR line too long} and
+ *       closes that connection; a value above {@code maxValueLength} (1 MiB) gets {@code
  *       SERVER_ERROR object too large for cache} and the connection goes on; a get of more than
- *       {@code maxKeysPerGet} keys gets {@code CLIENT_ERROR too many keys}.
+ *       {@code maxKeysPerGet} keys (1024) gets {@code CLIENT_ERROR too many keys}.
  * </ul>
  * Malformed input closes only the connection that sent it (see {@link MemcacheRequestParser}).
  *
@@ -69,6 +70,14 @@ public final class MemcacheServer {
    * checked against, marked as Braid's. Numeric first, as libmemcached parses it.
    */
   public static final String DEFAULT_VERSION = "1.6.18-braid";
+  /**
+   * {@link MemcacheLimits#DEFAULTS} with lines long enough for a gets of the most keys of the
+   * longest length (4 + 1024 &times; 251 bytes): memcached reads get lines of any length, and
+   * clients send long multi-gets (libmemcached's memslap sends hundreds of keys). Other lines
+   * never get that long; one connection buffers at most this much of an unfinished line.
+   */
+  public static final MemcacheLimits DEFAULT_LIMITS = MemcacheLimits.DEFAULTS.withMaxLineLength(
+      "gets".length() + MemcacheLimits.DEFAULTS.maxKeysPerGet() * (MemcacheKey.MAX_LENGTH + 1));
 
   private static final Logger LOG = LoggerFactory.getLogger(MemcacheServer.class);
   private static final int BACKLOG = 1024;
@@ -454,7 +463,7 @@ public final class MemcacheServer {
     private String iface = DEFAULT_INTERFACE;
     private long memoryLimit = DEFAULT_MEMORY_LIMIT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-    private MemcacheLimits limits = MemcacheLimits.DEFAULTS;
+    private MemcacheLimits limits = DEFAULT_LIMITS;
     private MemcacheFailureMode failureMode = MemcacheFailureMode.NORMAL;
     private String version = DEFAULT_VERSION;
     private InstantSource wallClock = InstantSource.system();
@@ -506,7 +515,7 @@ public final class MemcacheServer {
     }
 
     /**
-     * Line length, value size and keys-per-get limits. Default {@link MemcacheLimits#DEFAULTS}.
+     * Line length, value size and keys-per-get limits. Default {@link #DEFAULT_LIMITS}.
      *
      * @param limits the limits
      * @return this builder

@@ -125,7 +125,7 @@ public final class MemcacheServerMain {
         .interfaceAddress(options.listen())
         .memoryLimit(options.memoryLimitMb() * 1024 * 1024)
         .maxConnections(options.maxConnections())
-        .limits(MemcacheLimits.DEFAULTS.withMaxValueLength(options.maxItemSize()))
+        .limits(MemcacheServer.DEFAULT_LIMITS.withMaxValueLength(options.maxItemSize()))
         .failureMode(options.failureMode())
         .build();
     int[] status = {0};

@@ -143,19 +143,28 @@ class ReplyTranscriptTest {
 
   @ParameterizedTest
   @EnumSource(Server.class)
-  void aGetLineOver16KiBIsServedByMemcachedButClosesBraidsConnection(Server server)
-      throws Exception {
-    // memcached reads a get line of any length (it closes other commands' lines past 2048
-    // bytes without LF); Braid bounds every line by MemcacheLimits.maxLineLength, 16 KiB.
+  void aGetOfMoreThan1024KeysIsServedOnlyByMemcached(Server server) throws Exception {
+    // memcached reads get lines of any length; Braid bounds the keys per get
+    // (MemcacheLimits.maxKeysPerGet, 1024) and so the line (MemcacheServer.DEFAULT_LIMITS).
     try (RawConnection connection = connect(server)) {
-      connection.send("get " + "k ".repeat(8500) + "\r\n");
+      connection.send("get " + "k ".repeat(1025) + "\r\n");
 
-      if (server == Server.MEMCACHED) {
-        assertThat(connection.read(5)).isEqualTo("END\r\n");
-        connection.assertInStep();
-      } else {
-        assertThat(connection.readUntilClosed()).isEqualTo("CLIENT_ERROR line too long\r\n");
-      }
+      assertThat(connection.readLine())
+          .isEqualTo(server == Server.MEMCACHED ? "END\r\n" : "CLIENT_ERROR too many keys\r\n");
+      connection.assertInStep();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Server.class)
+  void aGetOf1024LongKeysIsServedByBoth(Server server) throws Exception {
+    try (RawConnection connection = connect(server)) {
+      // The longest get line Braid reads: 4 + 1024 * 251 bytes.
+      connection.send("gets " + String.join(" ", java.util.Collections.nCopies(1024,
+          "x".repeat(250))) + "\r\n");
+
+      assertThat(connection.readLine()).isEqualTo("END\r\n");
+      connection.assertInStep();
     }
   }
 
