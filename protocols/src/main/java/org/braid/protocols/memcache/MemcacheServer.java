@@ -106,6 +106,7 @@ public final class MemcacheServer {
   private final Reactor reactor;
   private final String iface;
   private final int maxConnections;
+  private final long memoryLimit;
   private final MemcacheLimits limits;
   private final MemcacheStore store;
   private final Factory factory;
@@ -133,6 +134,7 @@ public final class MemcacheServer {
     this.reactor = builder.reactor;
     this.iface = builder.iface;
     this.maxConnections = builder.maxConnections;
+    this.memoryLimit = builder.memoryLimit;
     this.limits = builder.limits;
     this.failureMode = builder.failureMode;
     this.store = new MemcacheStore(new ReactorInstantSource(reactor, builder.wallClock.instant()),
@@ -194,22 +196,25 @@ public final class MemcacheServer {
    *
    * @param mode the new mode
    * @return fires once the mode is in effect (the socket closed or bound again); fails with the
-   *     {@link UncheckedIOException} of a failed re-bind, the server then still refusing
+   *     {@link UncheckedIOException} of a failed re-bind, the server then still refusing and its
+   *     mode unchanged
    */
   public Deferred<Void> setFailureMode(MemcacheFailureMode mode) {
     Objects.requireNonNull(mode, "mode");
+    if (mode != MemcacheFailureMode.REFUSE_CONNECT && state == State.REFUSING) {
+      try {
+        bind(portNumber);
+      } catch (UncheckedIOException e) {
+        LOG.warn("memcache server {}: cannot listen again, still refusing connections", where(),
+            e);
+        return Deferred.fail(e);
+      }
+    }
     LOG.info("memcache server {}: failure mode {} (was {})", where(), mode, failureMode);
     failureMode = mode;
     storageCommandsSinceModeSet = 0;
     if (mode == MemcacheFailureMode.REFUSE_CONNECT && state == State.LISTENING) {
       return closePort();
-    }
-    if (mode != MemcacheFailureMode.REFUSE_CONNECT && state == State.REFUSING) {
-      try {
-        bind(portNumber);
-      } catch (UncheckedIOException e) {
-        return Deferred.fail(e);
-      }
     }
     return Deferred.succeed(null);
   }
@@ -376,6 +381,12 @@ public final class MemcacheServer {
       }
     }
     return new StatsResult(out);
+  }
+
+  /** For the standalone command's summary line. */
+  List<String> describeSettings() {
+    return List.of("memory limit " + memoryLimit + " bytes", "max connections " + maxConnections,
+        "max item size " + limits.maxValueLength() + " bytes", "failure mode " + failureMode);
   }
 
   /** The address for log lines, also before {@link #listen}. */
@@ -568,12 +579,5 @@ public final class MemcacheServer {
     public MemcacheServer build() {
       return new MemcacheServer(this);
     }
-  }
-
-  /** For the standalone command's summary line. */
-  List<String> describeSettings() {
-    return List.of("memory limit " + store.stats().get("limit_maxbytes") + " bytes",
-        "max connections " + maxConnections, "max item size " + limits.maxValueLength() + " bytes",
-        "failure mode " + failureMode);
   }
 }

@@ -13,10 +13,12 @@ import org.braid.reactor.TriggerPhase;
  *     --memory-limit-mb 64 --max-connections 1024 --failure-mode normal
  * </pre>
  *
- * Once listening it prints {@code memcache server listening on 127.0.0.1:11211} (the real port
- * when {@code --port 0} asked for any free one) on standard output. SIGINT and SIGTERM stop it
- * gracefully: it stops listening, closes its connections and exits with 0. A bad option exits
- * with 2, a port it cannot bind with 1. See {@link #USAGE} for every option.
+ * Once listening it prints {@code memcache server listening on 127.0.0.1:11211 (...settings)} (the
+ * real port when {@code --port 0} asked for any free one) on standard output. SIGINT (Ctrl-C) and
+ * SIGTERM stop it gracefully: it stops listening, closes its connections, prints {@code memcache
+ * server stopped} and exits with 0. A bad option exits with 2, a port it cannot bind with 1. See
+ * {@link #USAGE} for every option. It logs through SLF4J: put a provider such as logback-classic
+ * on the class path to see its log.
  */
 public final class MemcacheServerMain {
   /** The help text. */
@@ -144,6 +146,10 @@ public final class MemcacheServerMain {
         }));
     reactor.addSystemEventTriggerDeferring(TriggerPhase.BEFORE, "shutdown", server::stop);
     reactor.run();
+    if (status[0] == 0) {
+      out.println("memcache server stopped");
+      out.flush();
+    }
     return status[0];
   }
 }

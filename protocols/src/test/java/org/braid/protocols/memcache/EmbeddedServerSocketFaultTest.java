@@ -66,6 +66,25 @@ class EmbeddedServerSocketFaultTest {
   }
 
   @Test
+  void whenThePortWasTakenMeanwhileLeavingRefuseConnectFailsAndTheServerKeepsRefusing()
+      throws Exception {
+    setMode(MemcacheFailureMode.REFUSE_CONNECT);
+    try (java.net.ServerSocket thief = new java.net.ServerSocket()) {
+      thief.bind(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+
+      assertThatThrownBy(() -> setMode(MemcacheFailureMode.NORMAL))
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("cannot listen on TCP 127.0.0.1:" + server.port());
+
+      MemcacheFailureMode mode = running.compute(server::failureMode);
+      assertThat(mode).isEqualTo(MemcacheFailureMode.REFUSE_CONNECT);
+    }
+    setMode(MemcacheFailureMode.NORMAL);
+    assertThat(connect(Duration.ofSeconds(5)).call(MemcacheClient::version))
+        .isEqualTo(MemcacheServer.DEFAULT_VERSION);
+  }
+
+  @Test
   void acceptThenCloseLetsTheConnectSucceedThenClosesIt() throws Exception {
     setMode(MemcacheFailureMode.ACCEPT_THEN_CLOSE);
 

@@ -2,14 +2,12 @@ package org.braid.protocols.memcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,26 +61,15 @@ class MemcacheServerMainTest {
     String classPath = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     String java = ProcessHandle.current().info().command().orElse("java");
+    Path stdout = directory.resolve("stdout");
     Process process = new ProcessBuilder(List.of(java, "-cp", classPath,
         MemcacheServerMain.class.getName(), "--port", "0", "--memory-limit-mb", "2",
         "--max-connections", "3", "--max-item-size", "1000", "--failure-mode", "fail-nth-write:2"))
+        .redirectOutput(stdout.toFile())
         .redirectError(directory.resolve("stderr").toFile())
         .start();
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      String line = CompletableFuture.supplyAsync(() -> {
-        try {
-          for (String next = out.readLine(); next != null; next = out.readLine()) {
-            if (next.startsWith("memcache server listening")) {
-              return next;
-            }
-          }
-          return null;
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).get(30, TimeUnit.SECONDS);
+      String line = awaitLine(process, stdout, "memcache server listening");
       Matcher listening = Pattern.compile("memcache server listening on 127\\.0\\.0\\.1:(\\d+) "
           + "\\(memory limit 2097152 bytes, max connections 3, max item size 1000 bytes,"
           + " failure mode FAIL_NTH_WRITE 2\\)").matcher(String.valueOf(line));
@@ -107,9 +94,28 @@ class MemcacheServerMainTest {
       process.destroy(); // SIGTERM: the reactor stops gracefully
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
       assertThat(process.exitValue()).isZero();
+      assertThat(Files.readAllLines(stdout)).last().isEqualTo("memcache server stopped");
     } finally {
       process.destroyForcibly();
     }
+  }
+
+  /** Polls the process's output (bounded) for a line starting with {@code prefix}. */
+  private static String awaitLine(Process process, Path output, String prefix) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+      }
+      if (process.waitFor(20, TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("the server exited with " + process.exitValue() + "; output: "
+            + Files.readString(output));
+      }
+    }
+    throw new AssertionError("no line starting '" + prefix + "' within 30 s: "
+        + Files.readString(output));
   }
 
   @Test
