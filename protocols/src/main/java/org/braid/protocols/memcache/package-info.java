@@ -6,17 +6,23 @@
  * The byte-level pieces here need no reactor, so the connection protocols are thin layers over
  * them:
  * <ul>
- *   <li>a client connection writes {@link org.braid.protocols.memcache.MemcacheRequestEncoder}'s
+ *   <li>a client connection ({@link org.braid.protocols.memcache.MemcacheClientProtocol}, typed
+ *       calls from {@link org.braid.protocols.memcache.MemcacheClient}) writes {@link
+ *       org.braid.protocols.memcache.MemcacheRequestEncoder}'s
  *       bytes, announces each request to its {@link
  *       org.braid.protocols.memcache.MemcacheReplyParser} and completes its oldest pending request
  *       with each reply the parser hands over; a {@link
  *       org.braid.protocols.memcache.MemcacheProtocolException} drops the connection;
  *   <li>a client of many servers routes each key with a {@link
  *       org.braid.protocols.memcache.KetamaContinuum};
- *   <li>a server connection feeds {@link org.braid.protocols.memcache.MemcacheRequestParser},
+ *   <li>a server connection ({@link org.braid.protocols.memcache.MemcacheServerProtocol} of a
+ *       {@link org.braid.protocols.memcache.MemcacheServer}) feeds {@link
+ *       org.braid.protocols.memcache.MemcacheRequestParser},
  *       runs each request on a {@link org.braid.protocols.memcache.MemcacheStore} and writes {@link
  *       org.braid.protocols.memcache.MemcacheReplyEncoder}'s bytes.
  * </ul>
+ * protocols/MEMCACHE.md shows the client and the embedded server in use: the timeout policy, the
+ * failures, the server's limits and failure modes, and how to run it as a command.
  *
  * <h2>Conventions</h2>
  * Keys are {@code String}s, UTF-8 on the wire ({@link org.braid.protocols.memcache.MemcacheKey}).
