@@ -156,6 +156,7 @@ public final class Loopback {
       if (to.state == LoopbackTransport.State.CLOSED) {
         from.outbound.clear();
         from.outboundSize = 0;
+        from.outboundHeadOffset = 0;
         progress = true;
       } else {
         while (budget > 0 && from.outboundSize > 0 && to.isReading()) {
@@ -178,14 +179,18 @@ public final class Loopback {
     byte[] chunk = new byte[size];
     int filled = 0;
     while (filled < size) {
-      byte[] head = from.outbound.pollFirst();
-      int take = Math.min(head.length, size - filled);
-      System.arraycopy(head, 0, chunk, filled, take);
+      // An offset into the first array instead of copying its rest: small chunks of a large
+      // write would otherwise cost time quadratic in the write's size.
+      byte[] head = from.outbound.peekFirst();
+      int offset = from.outboundHeadOffset;
+      int take = Math.min(head.length - offset, size - filled);
+      System.arraycopy(head, offset, chunk, filled, take);
       filled += take;
-      if (take < head.length) {
-        byte[] rest = new byte[head.length - take];
-        System.arraycopy(head, take, rest, 0, rest.length);
-        from.outbound.addFirst(rest);
+      if (offset + take == head.length) {
+        from.outbound.pollFirst();
+        from.outboundHeadOffset = 0;
+      } else {
+        from.outboundHeadOffset = offset + take;
       }
     }
     from.outboundSize -= size;

@@ -46,6 +46,9 @@ public final class LoopbackTransport implements Transport {
   final ArrayDeque<byte[]> outbound = new ArrayDeque<>();
 
   long outboundSize;
+
+  /** How much of {@code outbound}'s first array was already delivered. */
+  int outboundHeadOffset;
   State state = State.OPEN;
   WriteHalf writeHalf = WriteHalf.OPEN;
 
@@ -155,6 +158,7 @@ public final class LoopbackTransport implements Transport {
       state = State.ABORTING;
       outbound.clear();
       outboundSize = 0;
+      outboundHeadOffset = 0;
     }
   }
 
@@ -184,6 +188,7 @@ public final class LoopbackTransport implements Transport {
     state = State.CLOSED;
     outbound.clear();
     outboundSize = 0;
+    outboundHeadOffset = 0;
     PushProducer stopped = producer;
     producer = null;
     if (stopped != null) {
