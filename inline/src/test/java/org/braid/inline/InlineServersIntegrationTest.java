@@ -12,12 +12,52 @@ import java.util.List;
 import org.braid.inline.examples.InlineChatServer;
 import org.braid.inline.examples.InlineEchoServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.braid.protocols.examples.ChatServer;
+import org.braid.protocols.examples.LineEchoServer;
+import org.braid.reactor.Factory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 
-/** The inline example servers on real loopback sockets, driven by plain blocking clients. */
+/**
+ * The echo and chat servers, written in both styles (callbacks over LineReceiver in protocols'
+ * examples, sequential inline code here), held equal by the same tests on real loopback sockets,
+ * driven by plain blocking clients.
+ */
 @Timeout(60)
 class InlineServersIntegrationTest {
+  /** A chat server under test: its factory and how many clients are in its room. */
+  record Chat(Factory factory, IntSupplier clients) {}
+
+  /** One style's echo and chat servers. */
+  record Style(String name, Supplier<Factory> echo, Supplier<Chat> chat) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Style> styles() {
+    return Stream.of(
+        new Style(
+            "callbacks",
+            () -> Factory.forProtocol(LineEchoServer.Echo::new),
+            () -> {
+              ChatServer.Room room = new ChatServer.Room();
+              return new Chat(room, room::size);
+            }),
+        new Style(
+            "inline",
+            InlineEchoServer::factory,
+            () -> {
+              InlineChatServer chat = new InlineChatServer();
+              return new Chat(chat.factory(), chat::clientCount);
+            }));
+  }
+
   private final ReactorThread loop = new ReactorThread();
 
   @AfterEach
@@ -49,9 +89,10 @@ class InlineServersIntegrationTest {
     }
   }
 
-  @Test
-  void echoServerEchoesEveryLineOnManyConnections() throws Exception {
-    int port = loop.listen(InlineEchoServer.factory());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("styles")
+  void echoServerEchoesEveryLineOnManyConnections(Style style) throws Exception {
+    int port = loop.listen(style.echo().get());
     List<Client> clients = new ArrayList<>();
     try {
       for (int i = 0; i < 100; i++) {
@@ -72,9 +113,10 @@ class InlineServersIntegrationTest {
     }
   }
 
-  @Test
-  void echoServerClosesTheConnectionWhenTheClientHalfCloses() throws Exception {
-    int port = loop.listen(InlineEchoServer.factory());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("styles")
+  void echoServerClosesTheConnectionWhenTheClientHalfCloses(Style style) throws Exception {
+    int port = loop.listen(style.echo().get());
     try (Client client = new Client(port)) {
       client.send("last words");
       client.socket.shutdownOutput();
@@ -84,18 +126,19 @@ class InlineServersIntegrationTest {
     }
   }
 
-  @Test
-  void chatServerRelaysEachLineToEveryOtherClient() throws Exception {
-    InlineChatServer chat = new InlineChatServer();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("styles")
+  void chatServerRelaysEachLineToEveryOtherClient(Style style) throws Exception {
+    Chat chat = style.chat().get();
     int port = loop.listen(chat.factory());
     try (Client alice = new Client(port);
         Client bob = new Client(port);
         Client carol = new Client(port)) {
       // Wait until all three joined the room before talking.
-      for (int i = 0; i < 1000 && loop.call(chat::clientCount) < 3; i++) {
+      for (int i = 0; i < 1000 && loop.call(chat.clients()::getAsInt) < 3; i++) {
         Thread.onSpinWait();
       }
-      assertThat(loop.call(chat::clientCount)).isEqualTo(3);
+      assertThat(loop.call(chat.clients()::getAsInt)).isEqualTo(3);
 
       alice.send("hi from alice");
 
@@ -107,19 +150,20 @@ class InlineServersIntegrationTest {
     }
   }
 
-  @Test
-  void chatServerForgetsClientsThatLeave() throws Exception {
-    InlineChatServer chat = new InlineChatServer();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("styles")
+  void chatServerForgetsClientsThatLeave(Style style) throws Exception {
+    Chat chat = style.chat().get();
     int port = loop.listen(chat.factory());
     try (Client stays = new Client(port)) {
       try (Client leaves = new Client(port)) {
         leaves.send("bye");
         assertThat(stays.in.readLine()).isEqualTo("bye");
       }
-      for (int i = 0; i < 10_000 && loop.call(chat::clientCount) > 1; i++) {
+      for (int i = 0; i < 10_000 && loop.call(chat.clients()::getAsInt) > 1; i++) {
         Thread.onSpinWait();
       }
-      assertThat(loop.call(chat::clientCount)).isEqualTo(1);
+      assertThat(loop.call(chat.clients()::getAsInt)).isEqualTo(1);
     }
   }
 }
