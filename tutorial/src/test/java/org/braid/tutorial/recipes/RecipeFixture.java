@@ -38,15 +38,22 @@ final class RecipeFixture {
     return server;
   }
 
-  /** Blocks nothing: reads what the Deferred holds now (null while pending). */
-  static <T> Object outcome(Deferred<T> d) {
-    Object[] seen = {null};
+  /**
+   * Tells whether the chain has reached its end with a result (not merely been called and now
+   * waiting on another Deferred, which {@link Deferred#isCalled()} also counts), without consuming
+   * the result.
+   */
+  static boolean hasResult(Deferred<?> d) {
+    boolean[] reached = {false};
     d.addBoth(
         (value, failure) -> {
-          seen[0] = failure != null ? failure : value;
-          return null;
+          reached[0] = true;
+          if (failure != null) {
+            throw failure.raiseException();
+          }
+          return value;
         });
-    return seen[0];
+    return reached[0];
   }
 
   /** The value of a Deferred that must have succeeded by now. */
