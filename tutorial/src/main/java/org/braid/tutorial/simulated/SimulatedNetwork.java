@@ -216,6 +216,7 @@ public final class SimulatedNetwork {
     return attempts;
   }
 
+  // tag::connect[]
   private Deferred<Protocol> connectTo(MemcacheServer server, Factory factory) {
     attempts++;
     DelayedCall[] pending = new DelayedCall[1];
@@ -259,4 +260,5 @@ public final class SimulatedNetwork {
     }
     result.callback(clientSide);
   }
+  // end::connect[]
 }
