@@ -64,7 +64,12 @@ public final class MemcacheServerProtocol extends Protocol {
     peer = MemcacheClientProtocol.describePeer(transport().getPeer());
     MemcacheServer.Admission admission = server.connectionOpened(this);
     switch (admission) {
-      case ACCEPTED -> state = State.OPEN;
+      case ACCEPTED -> {
+        state = State.OPEN;
+        // Replies are small and pipelined clients wait for each: send at once rather than let
+        // Nagle's algorithm hold a reply for the client's delayed ACK (tens of ms per batch).
+        transport().setTcpNoDelay(true);
+      }
       case CLOSE_AT_ONCE -> {
         state = State.CLOSING;
         transport().loseConnection();

@@ -13,6 +13,7 @@ import org.braid.deferred.testing.DeferredAssertions;
 import org.braid.reactor.ConnectionDone;
 import org.braid.reactor.Protocol;
 import org.braid.reactor.testing.Loopback;
+import org.braid.reactor.testing.StringTransport;
 import org.braid.reactor.testing.ManualClock;
 import org.braid.reactor.testing.MemoryReactor;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,15 @@ class MemcacheServerTest {
     boolean closed() {
       return client.lost() != null;
     }
+  }
+
+  @Test
+  void acceptedConnectionsSendRepliesWithoutNagleDelay() {
+    StringTransport transport = new StringTransport();
+
+    server.factory().buildProtocol(Loopback.CLIENT_ADDRESS).makeConnection(transport);
+
+    assertThat(transport.getTcpNoDelay()).isTrue();
   }
 
   // --- time ---------------------------------------------------------------------------------------
