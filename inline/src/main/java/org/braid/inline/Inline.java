@@ -122,6 +122,16 @@ public final class Inline {
     return InlineTask.current() != null;
   }
 
+  /**
+   * How many inline bodies have started and not yet ended, in this JVM: for diagnostics and for
+   * tests that check nothing is left suspended. Any thread.
+   *
+   * @return the count
+   */
+  public static int liveBodies() {
+    return InlineTask.liveBodies();
+  }
+
   private static InlineTask<?> currentTask() {
     InlineTask<?> task = InlineTask.current();
     if (task == null) {
