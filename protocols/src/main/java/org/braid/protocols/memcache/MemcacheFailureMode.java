@@ -31,6 +31,11 @@ import java.util.Objects;
  *       storage command (set, add, replace, append, prepend, cas) counted from when the mode was
  *       set with {@code SERVER_ERROR injected failure ...} without executing it; every other
  *       request is served</td></tr>
+ *   <tr><td>{@link #lockHeldBy(String)}</td><td>{@code lock-held:worker-2}</td><td>every key that
+ *       starts with {@code lock:} is held by that owner: before a request touches such a key that
+ *       is not stored, the server stores the owner's name under it (no expiry), so {@code add}
+ *       answers NOT_STORED, {@code get} returns the owner, and {@code cas} with an older unique
+ *       answers EXISTS; everything else is served normally</td></tr>
  * </table>
  *
  * <p>Immutable; any thread.
@@ -80,6 +85,17 @@ public sealed interface MemcacheFailureMode {
   }
 
   /**
+   * Every {@code lock:} key is held by {@code owner} (another client, as far as the caller can
+   * tell).
+   *
+   * @param owner the name stored as the lock's value
+   * @return the mode
+   */
+  static MemcacheFailureMode lockHeldBy(String owner) {
+    return new LockHeld(owner);
+  }
+
+  /**
    * Reads a mode as written on the command line: {@code normal}, {@code refuse-connect}, {@code
    * accept-then-close}, {@code never-answer}, {@code answer-half-then-stall}, {@code
    * slow:<duration>} (the duration as {@code 250ms}, {@code 2s} or ISO-8601 {@code PT0.25S}),
@@ -97,7 +113,8 @@ public sealed interface MemcacheFailureMode {
         .replace('_', '-');
     String argument = colon < 0 ? null : text.substring(colon + 1).trim();
     String usage = "; expected normal, refuse-connect, accept-then-close, never-answer,"
-        + " answer-half-then-stall, slow:<duration such as 250ms or 2s>, fail-nth-write:<n>";
+        + " answer-half-then-stall, slow:<duration such as 250ms or 2s>, fail-nth-write:<n>,"
+        + " lock-held:<owner>";
     MemcacheFailureMode simple = switch (name) {
       case "normal" -> NORMAL;
       case "refuse-connect" -> REFUSE_CONNECT;
@@ -112,15 +129,18 @@ public sealed interface MemcacheFailureMode {
       }
       return simple;
     }
-    if (!name.equals("slow") && !name.equals("fail-nth-write")) {
+    if (!name.equals("slow") && !name.equals("fail-nth-write") && !name.equals("lock-held")) {
       throw new IllegalArgumentException("unknown failure mode '" + text + "'" + usage);
     }
     if (argument == null || argument.isEmpty()) {
       throw new IllegalArgumentException("failure mode '" + text + "' needs an argument" + usage);
     }
     try {
-      return name.equals("slow") ? slow(parseDuration(argument))
-          : failNthWrite(Integer.parseInt(argument));
+      return switch (name) {
+        case "slow" -> slow(parseDuration(argument));
+        case "lock-held" -> lockHeldBy(argument);
+        default -> failNthWrite(Integer.parseInt(argument));
+      };
     } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("bad argument in failure mode '" + text + "': "
           + e.getMessage() + usage, e);
@@ -252,6 +272,34 @@ public sealed interface MemcacheFailureMode {
     @Override
     public String toString() {
       return "FAIL_NTH_WRITE " + n;
+    }
+  }
+
+  /**
+   * See {@link #lockHeldBy(String)}.
+   *
+   * @param owner the lock holder's name
+   */
+  record LockHeld(String owner) implements MemcacheFailureMode {
+    /** The prefix of the keys that are held. */
+    public static final String PREFIX = "lock:";
+
+    /** Checks the owner. */
+    public LockHeld {
+      Objects.requireNonNull(owner, "owner");
+      if (owner.isEmpty()) {
+        throw new IllegalArgumentException("lock-held needs an owner name");
+      }
+    }
+
+    @Override
+    public String name() {
+      return "LOCK_HELD";
+    }
+
+    @Override
+    public String toString() {
+      return "LOCK_HELD by " + owner;
     }
   }
 }

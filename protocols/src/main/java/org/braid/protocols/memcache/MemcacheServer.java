@@ -444,7 +444,36 @@ public final class MemcacheServer {
     if (request instanceof MemcacheRequest.Stats stats && stats.arguments().isEmpty()) {
       return stats();
     }
+    if (failureMode instanceof MemcacheFailureMode.LockHeld held) {
+      holdLocks(request, held.owner());
+    }
     return store.execute(request);
+  }
+
+  /** LOCK_HELD: stores the owner under every lock key the request touches that is not stored. */
+  private void holdLocks(MemcacheRequest request, String owner) {
+    List<String> keys =
+        switch (request) {
+          case MemcacheRequest.Get get -> get.keys();
+          case MemcacheRequest.Store s -> List.of(s.key());
+          case MemcacheRequest.Delete d -> List.of(d.key());
+          case MemcacheRequest.Counter c -> List.of(c.key());
+          case MemcacheRequest.Touch t -> List.of(t.key());
+          default -> List.of();
+        };
+    for (String key : keys) {
+      if (key.startsWith(MemcacheFailureMode.LockHeld.PREFIX)) {
+        // add stores only when the key is absent: a lock already stored is left as it is. It is
+        // counted in the stats as the other owner's write would be.
+        store.store(
+            StorageCommand.ADD,
+            key,
+            0,
+            0,
+            owner.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            0);
+      }
+    }
   }
 
   void bytesRead(long count) {

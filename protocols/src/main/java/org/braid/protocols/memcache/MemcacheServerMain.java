@@ -31,6 +31,7 @@ public final class MemcacheServerMain {
         --max-item-size BYTES  largest value (default 1048576)
         --failure-mode MODE    normal | refuse-connect | accept-then-close | never-answer |
                                answer-half-then-stall | slow:<250ms|2s> | fail-nth-write:<n>
+                               | lock-held:<owner>
                                (default normal)
         --help                 this text""";
 

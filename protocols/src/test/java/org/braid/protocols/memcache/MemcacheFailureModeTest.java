@@ -187,6 +187,30 @@ class MemcacheFailureModeTest {
   }
 
   @Test
+  void lockHeldMakesEveryLockKeyAppearHeldByTheOwnerAndLeavesOtherKeysAlone() {
+    Client c = new Client();
+    successResultOf(server.setFailureMode(MemcacheFailureMode.lockHeldBy("worker-2")));
+
+    Deferred<StoreResult> take = c.protocol.add("lock:order:7", bytes("me"));
+    Deferred<Optional<Value>> holder = c.protocol.get("lock:order:7");
+    Deferred<StoreResult> other = c.protocol.add("order:7", bytes("x"));
+    c.loopback.flush();
+
+    assertThat(successResultOf(take)).isEqualTo(StoreResult.NOT_STORED);
+    assertThat(successResultOf(holder)).map(Value::data).contains(bytes("worker-2"));
+    assertThat(successResultOf(other)).isEqualTo(StoreResult.STORED);
+
+    // Once the holder is gone (the lock deleted and the mode back to normal), add succeeds.
+    successResultOf(server.setFailureMode(MemcacheFailureMode.NORMAL));
+    c.send(c.protocol.delete("lock:order:7"));
+    assertThat(successResultOf(c.send(c.protocol.add("lock:order:7", bytes("me")))))
+        .isEqualTo(StoreResult.STORED);
+    assertThat(MemcacheFailureMode.parse("lock-held:worker-2"))
+        .isEqualTo(MemcacheFailureMode.lockHeldBy("worker-2"));
+    assertThat(MemcacheFailureMode.lockHeldBy("worker-2")).hasToString("LOCK_HELD by worker-2");
+  }
+
+  @Test
   void acceptThenCloseClosesEachNewConnectionWithoutWriting() {
     Client open = new Client();
     successResultOf(server.setFailureMode(MemcacheFailureMode.ACCEPT_THEN_CLOSE));
