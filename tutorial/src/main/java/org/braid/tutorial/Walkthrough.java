@@ -61,6 +61,9 @@ public final class Walkthrough {
     long start = System.nanoTime();
     System.out.println("== Braid walkthrough: callbacks or inline code? ==");
     System.out.println();
+    System.out.println("-- Chapter 1: Why waiting is the problem --");
+    new WhyWaiting(System.out).run();
+    System.out.println();
     System.out.println("-- Chapter 3: Deferreds --");
     new DeferredBasics(System.out).run();
     SelectorReactor reactor =
