@@ -64,6 +64,9 @@ public final class Walkthrough {
     System.out.println("-- Chapter 1: Why waiting is the problem --");
     new WhyWaiting(System.out).run();
     System.out.println();
+    System.out.println("-- Chapter 2: The reactor and protocols --");
+    new ReactorAndProtocols(System.out).run();
+    System.out.println();
     System.out.println("-- Chapter 3: Deferreds --");
     new DeferredBasics(System.out).run();
     SelectorReactor reactor =
