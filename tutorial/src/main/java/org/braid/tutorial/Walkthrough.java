@@ -69,6 +69,9 @@ public final class Walkthrough {
     System.out.println();
     System.out.println("-- Chapter 3: Deferreds --");
     new DeferredBasics(System.out).run();
+    System.out.println();
+    System.out.println("-- Chapter 4: Inline code --");
+    new InlineBasics(System.out).run();
     SelectorReactor reactor =
         SelectorReactor.builder()
             .installSignalHandlers(false)
