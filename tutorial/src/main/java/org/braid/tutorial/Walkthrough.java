@@ -94,6 +94,10 @@ public final class Walkthrough {
     if (html != null) {
       ComparisonPage.write(html, rows, setting);
     }
+    System.out.println();
+    System.out.println("-- Chapter 12: Debugging --");
+    new Debugging(System.out).run();
+    System.out.println();
     WalkthroughRun.printTable(System.out, rows);
     boolean passed = rows.stream().allMatch(Comparison::passed);
     System.out.println();
