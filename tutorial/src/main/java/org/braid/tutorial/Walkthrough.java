@@ -61,8 +61,17 @@ public final class Walkthrough {
     long start = System.nanoTime();
     System.out.println("== Braid walkthrough: callbacks or inline code? ==");
     System.out.println();
+    System.out.println("-- Chapter 1: Why waiting is the problem --");
+    new WhyWaiting(System.out).run();
+    System.out.println();
+    System.out.println("-- Chapter 2: The reactor and protocols --");
+    new ReactorAndProtocols(System.out).run();
+    System.out.println();
     System.out.println("-- Chapter 3: Deferreds --");
     new DeferredBasics(System.out).run();
+    System.out.println();
+    System.out.println("-- Chapter 4: Inline code --");
+    new InlineBasics(System.out).run();
     SelectorReactor reactor =
         SelectorReactor.builder()
             .installSignalHandlers(false)
@@ -85,6 +94,10 @@ public final class Walkthrough {
     if (html != null) {
       ComparisonPage.write(html, rows, setting);
     }
+    System.out.println();
+    System.out.println("-- Chapter 12: Debugging --");
+    new Debugging(System.out).run();
+    System.out.println();
     WalkthroughRun.printTable(System.out, rows);
     boolean passed = rows.stream().allMatch(Comparison::passed);
     System.out.println();
