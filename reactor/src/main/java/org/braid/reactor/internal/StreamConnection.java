@@ -180,6 +180,9 @@ public final class StreamConnection implements Transport, Selectable {
     updateInterest();
   }
 
+  /** True while {@code protocol.dataReceived} runs: writes are queued, then sent together. */
+  private boolean delivering;
+
   // --- Transport: writing ----------------------------------------------------------------------
 
   @Override
@@ -190,7 +193,7 @@ public final class StreamConnection implements Transport, Selectable {
     }
     boolean wasEmpty = queue.isEmpty();
     queue.add(data);
-    afterWrite(wasEmpty);
+    afterWrite(wasEmpty && !delivering);
   }
 
   @Override
@@ -201,7 +204,7 @@ public final class StreamConnection implements Transport, Selectable {
       return;
     }
     boolean wasEmpty = queue.isEmpty();
-    if (wasEmpty) {
+    if (wasEmpty && !delivering) {
       // Offer the caller's buffer to the socket first; only what it does not take is copied.
       try {
         channel.write(data);
@@ -225,7 +228,7 @@ public final class StreamConnection implements Transport, Selectable {
     for (byte[] piece : data) {
       queue.add(Objects.requireNonNull(piece, "data element"));
     }
-    afterWrite(wasEmpty);
+    afterWrite(wasEmpty && !delivering);
   }
 
   private boolean acceptsWrites() {
@@ -462,10 +465,18 @@ public final class StreamConnection implements Transport, Selectable {
     }
     if (count > 0) {
       byte[] data = ReadBuffer.drain(buffer);
+      // Writes made while the protocol handles this read are queued and sent in one go after
+      // it returns: a read of 16 pipelined requests costs one write system call, not 16.
+      delivering = true;
       try {
         protocol.dataReceived(data);
       } catch (Throwable t) {
         protocolFailed("dataReceived", t);
+      } finally {
+        delivering = false;
+      }
+      if (state != State.CLOSED && !queue.isEmpty()) {
+        doWrite();
       }
     } else if (count < 0) {
       eofReceived = true;
