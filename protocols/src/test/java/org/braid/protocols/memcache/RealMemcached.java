@@ -111,6 +111,30 @@ final class RealMemcached implements AutoCloseable {
   /** Freezes the process (SIGSTOP): it keeps its sockets and answers nothing. */
   void pause() throws IOException, InterruptedException {
     signal("STOP");
+    // kill returns before the kernel has stopped every thread; a request sent in between would
+    // still be answered. Wait (bounded) until each thread is stopped ('T' in /proc).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!allThreadsStopped()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("memcached " + process.pid() + " did not stop within 5 s");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private boolean allThreadsStopped() throws IOException {
+    java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(process.pid()), "task");
+    try (java.util.stream.Stream<java.nio.file.Path> threads = Files.list(tasks)) {
+      for (java.nio.file.Path thread : threads.toList()) {
+        String stat = Files.readString(thread.resolve("stat"));
+        // The state follows the command name, which is in parentheses.
+        char state = stat.charAt(stat.lastIndexOf(')') + 2);
+        if (state != 'T' && state != 't') {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Thaws a paused process (SIGCONT). */
