@@ -149,21 +149,29 @@ expand() {
   s="${s//\{servers_jar\}/$LOAD/servers/target/braid-load-servers.jar}"
   printf '%s' "$s"
 }
-NAMES=(); KINDS=(); WORKLOADS=(); BUILDS=(); STARTS=()
+NAMES=(); KINDS=(); WORKLOADS=(); BUILDS=(); STARTS=(); MAX_LINES=()
 load_registry() {
-  local line name kind workload build start
+  local line name kind workload build start options max_line opt
   while IFS= read -r line || [ -n "$line" ]; do
     line="$(trim "$line")"
     [ -z "$line" ] || [ "${line:0:1}" = "#" ] && continue
-    IFS='|' read -r name kind workload build start <<<"$line"
+    IFS='|' read -r name kind workload build start options <<<"$line"
     name="$(trim "$name")"; kind="$(trim "$kind")"; workload="$(trim "$workload")"
-    build="$(trim "$build")"; start="$(trim "$start")"
+    build="$(trim "$build")"; start="$(trim "$start")"; options="$(trim "${options:-}")"
+    max_line=""
+    for opt in $options; do
+      case "$opt" in
+        max-line=[0-9]*) max_line="${opt#max-line=}" ;;
+        *) die "servers.conf: $name: unknown option '$opt' (known: max-line=N)" ;;
+      esac
+    done
     [[ "$name" =~ ^[a-z0-9-]+$ ]] || die "servers.conf: bad name '$name'"
     [[ "$kind" =~ ^(jvm|native)$ ]] || die "servers.conf: $name: kind must be jvm or native, got '$kind'"
     [[ "$workload" =~ ^(line|memcache)$ ]] || die "servers.conf: $name: workload must be line or memcache, got '$workload'"
     [ -n "$start" ] || die "servers.conf: $name: no start command"
     if [ -n "$FILTER" ] && [[ ",$FILTER," != *",$name,"* ]]; then continue; fi
     NAMES+=("$name"); KINDS+=("$kind"); WORKLOADS+=("$workload"); BUILDS+=("$build"); STARTS+=("$start")
+    MAX_LINES+=("$max_line")
   done <"$REGISTRY"
   [ ${#NAMES[@]} -gt 0 ] || die "no server selected (registry $REGISTRY, filter '$FILTER')"
 }
@@ -333,7 +341,7 @@ throughput_phase() { # workload
   for i in "${sel[@]}"; do
     start_server "$i"
     if [ "$workload" = line ]; then
-      "$PY" "$LOAD/check_line_echo.py" "$PORT" >>"$LOG" 2>&1 \
+      "$PY" "$LOAD/check_line_echo.py" "$PORT" ${MAX_LINES[$i]:+"${MAX_LINES[$i]}"} >>"$LOG" 2>&1 \
         || die "${NAMES[$i]} is not a correct line echo: $(tail -1 "$LOG")"
     fi
   done
