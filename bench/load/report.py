@@ -286,8 +286,8 @@ def memcache_tables(rows, lines):
     lines.append("`memaslap -T 1 -c N -X 32 -w 1k`: one client thread, N connections each with one request in "
                  "flight, 90 % get / 10 % set of 32-byte values. memaslap only records latency in powers of two, "
                  "so percentiles are bucket upper bounds (\"< 512\" means between 256 and 512 µs); *avg* is its "
-                 "exact mean. CPU µs/op: server utime+stime over the memaslap run ÷ its operations. Braid's "
-                 "embedded memcache server joins as a second row (see bench/load/README.md).\n")
+                 "exact mean. CPU µs/op: server utime+stime over the memaslap run ÷ its operations. "
+                 "`braid-memcache` is Braid's embedded memcache server (`MemcacheServerMain`).\n")
     for case, title in MEMCACHE_CASES:
         lines.append("### %s\n" % title)
         lines.append("| Server | ops/s | ops/s, all rounds | CPU µs/op | CPU % | avg µs | p50 µs | p99 µs | p99.9 µs | ops/s ÷ memcached | CPU/op ÷ memcached |")
@@ -426,9 +426,10 @@ def main():
              "the harness runs, so absolute figures move between runs (10–30 % is common, the tails more); "
              "the ratios within one run are the useful part. Each server runs alone, on its own core when "
              "pinning is available; the load generator (C, epoll, one thread) has the other core.\n",
-             "Braid's own servers (callback echo over LineReceiver, inline echo over the sequential-connection "
-             "API, the embedded memcache server) join these tables when their modules land: one line each in "
-             "`bench/load/servers.conf`.\n",
+             "Braid's servers: `braid-raw` echoes bytes straight from `Protocol.dataReceived` (the reactor's "
+             "floor, no framing), `braid-callback` is the `LineReceiver` line echo, `braid-inline` the same "
+             "echo as one inline body per connection (`await(conn.readLine())`, carrier scheduling mode), "
+             "`braid-memcache` the embedded memcache server; each is one line in `bench/load/servers.conf`.\n",
              "## Machine and versions\n", "| | |", "|---|---|"]
     for k, v in machine_rows(args):
         lines.append("| %s | %s |" % (k, v.replace("|", "/")))
