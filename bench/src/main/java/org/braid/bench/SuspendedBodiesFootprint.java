@@ -123,18 +123,15 @@ public final class SuspendedBodiesFootprint {
     String mode = InlineTask.carrierMode() ? "carrier" : "default";
     warmUp();
     int liveBefore = InlineTask.liveBodies();
-    @SuppressWarnings("unchecked")
-    Deferred<Integer>[] awaited = new Deferred[bodies];
+    List<Deferred<Integer>> awaited = new ArrayList<>(bodies);
     for (int i = 0; i < bodies; i++) {
-      awaited[i] = new Deferred<>();
+      awaited.add(new Deferred<>());
     }
-    @SuppressWarnings("unchecked")
-    Deferred<Integer>[] results = new Deferred[bodies];
+    List<Deferred<Integer>> results = new ArrayList<>(bodies);
     long baseline = liveHeap();
 
-    for (int i = 0; i < bodies; i++) {
-      Deferred<Integer> gate = awaited[i];
-      results[i] = Inline.run(() -> await(gate) + 1);
+    for (Deferred<Integer> gate : awaited) {
+      results.add(Inline.run(() -> await(gate) + 1));
     }
     int suspended = InlineTask.liveBodies() - liveBefore;
     if (suspended != bodies) {
@@ -146,8 +143,8 @@ public final class SuspendedBodiesFootprint {
     int[] finished = {0};
     for (int i = 0; i < bodies; i++) {
       int expected = i + 1;
-      awaited[i].callback(i);
-      results[i].addCallback(
+      awaited.get(i).callback(i);
+      results.get(i).addCallback(
           v -> {
             if (v != expected) {
               throw new IllegalStateException("body returned " + v + ", expected " + expected);
@@ -160,8 +157,8 @@ public final class SuspendedBodiesFootprint {
       throw new IllegalStateException(finished[0] + " of " + bodies + " bodies finished with"
           + " their value; " + (InlineTask.liveBodies() - liveBefore) + " still live");
     }
-    awaited = null;
-    results = null;
+    awaited.clear();
+    results.clear();
     long after = liveHeap();
     return new Footprint(mode, bodies, baseline, withBodies, after);
   }
