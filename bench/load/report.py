@@ -241,6 +241,102 @@ def line_tables(rows, lines):
         lines.append("")
 
 
+def per_round_ratios(rows, a, b, case, key):
+    """The ratio a/b of one result field, for every round both servers have: the rounds are
+    interleaved, so the two figures of one round saw the same outside load."""
+    out = []
+    for ra in find_all(rows, a, case):
+        if "failed" in ra or "result" not in ra:
+            continue
+        for rb in find_all(rows, b, case):
+            if rb.get("round") == ra.get("round") and "result" in rb and "failed" not in rb:
+                v = ratio(ra["result"][key], rb["result"][key])
+                if v is not None:
+                    out.append(v)
+    return sorted(out)
+
+
+def median(vals):
+    if not vals:
+        return None
+    n = len(vals)
+    return vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+
+
+def idle_heap_per_conn(rows, server, case):
+    r = find(rows, server, case)
+    if not r or "failed" in r or r.get("heap_after_kb") is None:
+        return None
+    held = r["result"].get("held", 0)
+    return (r["heap_after_kb"] - r["heap_before_kb"]) * 1024 / held if held else None
+
+
+def memaslap_tps(rows, server, case):
+    r = find(rows, server, case)
+    if not r or "raw" not in r:
+        return None
+    return parse_memaslap(r["raw"])["tps"]
+
+
+def goals_section(rows, lines):
+    """Braid's goals, each as measured in this run: the best-round ratio (as in the tables) and,
+    for CPU, the median of the per-round ratios (each round's two figures saw the same load)."""
+    have = set(r["server"] for r in rows)
+    if "braid-callback" not in have or "netty" not in have:
+        return
+    lines.append("## Braid against its goals (this run)\n")
+    lines.append("*best*: ratio of the rows in the tables below (each server's best round). *median*: "
+                 "median over the rounds of the ratio within a round; the rounds are interleaved, so the "
+                 "two figures of one round saw the same outside load, which makes it the steadier figure "
+                 "for CPU per request. ✅ met, ❌ missed (by the *best* figure).\n")
+    lines.append("| Goal | case | best | median | target | |")
+    lines.append("|---|---|---:|---:|---:|---|")
+
+    def row(goal, case, best, med, target, ok):
+        verdict = None if best is None or ok is None else ok(best)
+        mark = "–" if verdict is None else ("✅" if verdict else "❌")
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (goal, case, fmt_ratio(best), fmt_ratio(med), target, mark))
+
+    def res(server, case, key):
+        r = find(rows, server, case)
+        return r["result"][key] if r and "result" in r and "failed" not in r else None
+
+    key = "server_cpu_us_per_req"
+    for case, _ in LINE_CASES:
+        row("callback echo CPU/req ÷ Netty", case, ratio(res("braid-callback", case, key), res("netty", case, key)),
+            median(per_round_ratios(rows, "braid-callback", "netty", case, key)), "≤ 1.00×", lambda v: v <= 1.0)
+    for case, _ in LINE_CASES:
+        row("callback echo CPU/req ÷ JDK NIO loop", case,
+            ratio(res("braid-callback", case, key), res("jdk-nio", case, key)),
+            median(per_round_ratios(rows, "braid-callback", "jdk-nio", case, key)), "≤ 1.15×", lambda v: v <= 1.15)
+    for case, _ in LINE_CASES:
+        target = 3.0 if case.endswith("d16") else 2.0
+        row("Twisted CPU/req ÷ callback echo", case, ratio(res("twisted", case, key), res("braid-callback", case, key)),
+            median(per_round_ratios(rows, "twisted", "braid-callback", case, key)), "≥ %.0f×" % target,
+            lambda v, t=target: v >= t)
+    for case, _ in LINE_CASES:
+        row("callback echo req/s ÷ Netty", case, ratio(res("braid-callback", case, "rps"), res("netty", case, "rps")),
+            median(per_round_ratios(rows, "braid-callback", "netty", case, "rps")), "≥ 1.00×", lambda v: v >= 1.0)
+    for case in ("idle-small", "idle-max"):
+        row("callback echo heap/idle conn ÷ Netty", case,
+            ratio(idle_heap_per_conn(rows, "braid-callback", case), idle_heap_per_conn(rows, "netty", case)),
+            None, "≤ 1.00×", lambda v: v <= 1.0)
+    for case, _ in LINE_CASES:
+        row("inline echo CPU/req ÷ callback echo", case,
+            ratio(res("braid-inline", case, key), res("braid-callback", case, key)),
+            median(per_round_ratios(rows, "braid-inline", "braid-callback", case, key)), "≤ 1.25×",
+            lambda v: v <= 1.25)
+    for case, _ in LINE_CASES:
+        row("callback echo req/s ÷ raw reactor echo", case,
+            ratio(res("braid-callback", case, "rps"), res("braid-raw", case, "rps")),
+            median(per_round_ratios(rows, "braid-callback", "braid-raw", case, "rps")), "(beside)", None)
+    for case, _ in MEMCACHE_CASES:
+        row("embedded memcache ops/s ÷ memcached -t 1", case,
+            ratio(memaslap_tps(rows, "braid-memcache", case), memaslap_tps(rows, "memcached", case)),
+            None, "≥ 0.50×", lambda v: v >= 0.5)
+    lines.append("")
+
+
 def memory_tables(rows, workload, lines, heading):
     servers = servers_in_order(rows, workload)
     if not servers or not any(find(rows, s, "idle-max") for s in servers):
@@ -441,6 +537,7 @@ def main():
     if png_ok:
         lines.append("![Line echo: requests per second and server CPU per request](%s)\n"
                      % os.path.basename(args.out_png))
+    goals_section(rows, lines)
     line_tables(rows, lines)
     memory_tables(rows, "line", lines, "## Line echo: memory per idle connection")
     memcache_tables(rows, lines)
