@@ -457,7 +457,7 @@ def chart(rows, png, work):
                       os.path.join(work, "throughput-cpu.dat"), True,
                       "C >= 10 ? sprintf('%.0f', C) : sprintf('%.2f', C)")
     script = """
-set terminal pngcairo size 1500,620 font 'DejaVu Sans,11'
+set terminal pngcairo size 1500,680 font 'DejaVu Sans,11'
 set output '%s'
 set multiplot layout 1,2 title 'Line echo, one server thread per server: best round per case' font ',13'
 set grid ytics
@@ -465,7 +465,7 @@ set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
-set key top left
+set key below horizontal maxrows 1 samplen 2 width 1
 set key autotitle columnheader
 set xtics nomirror font ',10'
 set xrange [-0.6:%g]
