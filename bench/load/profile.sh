@@ -2,7 +2,7 @@
 # Why a server costs what it costs: one registry server under one load case, measured three ways.
 #
 #   bench/load/profile.sh SERVER CONNS DEPTH [SECONDS]        e.g.  profile.sh braid-callback 100 16
-#   bench/load/profile.sh SERVER memcache CONNS [SECONDS]     memaslap instead of loadgen
+#   bench/load/profile.sh SERVER memcache CONNS [DEPTH [SECONDS]]   loadgen --mode memcache
 #
 # 1. syscalls per request: `strace -c -f` attached to the server for one load window, its call
 #    counts divided by the requests the load generator completed in that window (strace slows
@@ -28,11 +28,10 @@ mkdir -p "$PROF"
 [ $# -ge 3 ] || { sed -n '2,19p' "$0"; exit 2; }
 NAME="$1"
 if [ "$2" = memcache ]; then
-  WORK=memcache; CONNS="$3"; DEPTH=1; CASE="memcache-c$CONNS"
+  WORK=memcache; CONNS="$3"; DEPTH="${4:-1}"; CASE="memcache-c$CONNS-d$DEPTH"; SECS="${5:-3}"
 else
-  WORK=line; CONNS="$2"; DEPTH="$3"; CASE="c$CONNS-d$DEPTH"
+  WORK=line; CONNS="$2"; DEPTH="$3"; CASE="c$CONNS-d$DEPTH"; SECS="${4:-3}"
 fi
-SECS="${4:-3}"
 REPORT="$PROF/$NAME-$CASE.txt"
 
 JDK=""
@@ -72,15 +71,11 @@ done
 
 # One load window; prints the completed requests (operations).
 load() { # seconds
-  if [ "$WORK" = line ]; then
-    timeout 120 taskset -c 1 "$OUT/loadgen" --port "$PORT" --server-pid "$PID" --mode echo --conns "$CONNS" \
-      --depth "$DEPTH" --warmup 0.5 --duration "$1" --max-requests 50000000 --connect-timeout 30 2>/dev/null \
-      | tail -1 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["requests"])'
-  else
-    local memaslap; memaslap="$(command -v memaslap || command -v memcaslap)"
-    timeout 120 taskset -c 1 "$memaslap" -s "127.0.0.1:$PORT" -T 1 -c "$CONNS" -t "${1}s" -X 32 -w 1k 2>&1 \
-      | sed -n 's/.*Run time: [0-9.]*s Ops: \([0-9]*\) .*/\1/p' | tail -1
-  fi
+  local mode=echo
+  [ "$WORK" = memcache ] && mode=memcache
+  timeout 120 taskset -c 1 "$OUT/loadgen" --port "$PORT" --server-pid "$PID" --mode "$mode" --conns "$CONNS" \
+    --depth "$DEPTH" --warmup 0.5 --duration "$1" --max-requests 50000000 --connect-timeout 30 2>/dev/null \
+    | tail -1 | "$PY" -c 'import json,sys; r=json.load(sys.stdin); assert r["errors"] == 0, r; print(r["requests"])'
 }
 
 load 5 >/dev/null   # warm-up: JIT, pools
