@@ -11,6 +11,7 @@
 #          --no-install    do not apt-get install missing Debian packages
 #          --report-dir D  where RESULTS.md and the PNG go
 #          --rounds N      rounds of throughput cases (default: 5 full, 1 quick)
+#          --no-memory     skip the idle-memory cases (throughput only)
 #
 # Installs what it needs (Debian packages, when missing and run as root), builds the C
 # programs and the Java servers, runs everything with bounded time and counts against
@@ -28,6 +29,7 @@ FILTER=""
 INSTALL=1
 REPORT_DIR=""
 ROUNDS_ARG=""
+MEMORY=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
@@ -35,7 +37,8 @@ while [ $# -gt 0 ]; do
     --no-install) INSTALL=0 ;;
     --report-dir) REPORT_DIR="$2"; shift ;;
     --rounds) ROUNDS_ARG="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --no-memory) MEMORY=0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -397,8 +400,10 @@ done
 
 throughput_phase line
 throughput_phase memcache
-say "memory per idle connection"
-for i in "${!NAMES[@]}"; do memory_phase "$i"; done
+if [ "$MEMORY" = 1 ]; then
+  say "memory per idle connection"
+  for i in "${!NAMES[@]}"; do memory_phase "$i"; done
+fi
 
 say "writing $REPORT_DIR/RESULTS.md"
 "$PY" "$LOAD/report.py" --results "$RESULTS" --out-md "$REPORT_DIR/RESULTS.md" \
