@@ -6,7 +6,11 @@ than it reads would still look fine in the tables. run.sh runs this once per lin
 right after starting it; any difference fails the run with what was expected and what came
 back. Every step has a timeout; the whole check takes well under a second.
 
-usage: /usr/bin/python3 check_line_echo.py PORT
+usage: /usr/bin/python3 check_line_echo.py PORT [MAX_LINE]
+
+MAX_LINE (default 40000) is the length of the long line sent in the third step: a server whose
+longest line is fixed below 40,000 bytes (the inline echo: 16,384) is checked with a line of
+exactly its limit, given in servers.conf's optional sixth field (max-line=N).
 """
 import socket
 import sys
@@ -14,6 +18,7 @@ import threading
 import time
 
 TIMEOUT_S = 10.0
+LONG_LINE = 40000
 
 
 def recv_exact(sock, n):
@@ -36,7 +41,7 @@ def expect(sock, want, what):
         raise AssertionError("%s: expected %r, got %r" % (what, want[:60], got[:60]))
 
 
-def main(port):
+def main(port, long_line=LONG_LINE):
     sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S)
     sock.settimeout(TIMEOUT_S)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -48,9 +53,9 @@ def main(port):
     time.sleep(0.02)
     sock.sendall(b"c\n")
     expect(sock, b"a\nbb\nccc\n", "two and a half lines in one write")
-    big = b"x" * 40000 + b"\n"
+    big = b"x" * long_line + b"\n"
     sock.sendall(big)
-    expect(sock, big, "a 40,000-byte line")
+    expect(sock, big, "a %d-byte line" % long_line)
     # 1.76 MB written without reading meanwhile: the server must hold back, not drop bytes.
     bulk = b"".join(b"line %07d\n" % i for i in range(160000))
     got = []
@@ -76,10 +81,10 @@ def main(port):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: check_line_echo.py PORT")
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: check_line_echo.py PORT [MAX_LINE]")
     try:
-        main(int(sys.argv[1]))
+        main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) == 3 else LONG_LINE)
     except (OSError, AssertionError) as e:
         sys.exit("line-echo check failed on port %s: %s" % (sys.argv[1], e))
     print("line-echo check passed on port %s" % sys.argv[1])

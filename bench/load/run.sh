@@ -11,6 +11,7 @@
 #          --no-install    do not apt-get install missing Debian packages
 #          --report-dir D  where RESULTS.md and the PNG go
 #          --rounds N      rounds of throughput cases (default: 5 full, 1 quick)
+#          --no-memory     skip the idle-memory cases (throughput only)
 #
 # Installs what it needs (Debian packages, when missing and run as root), builds the C
 # programs and the Java servers, runs everything with bounded time and counts against
@@ -28,6 +29,7 @@ FILTER=""
 INSTALL=1
 REPORT_DIR=""
 ROUNDS_ARG=""
+MEMORY=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
@@ -35,15 +37,17 @@ while [ $# -gt 0 ]; do
     --no-install) INSTALL=0 ;;
     --report-dir) REPORT_DIR="$2"; shift ;;
     --rounds) ROUNDS_ARG="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --no-memory) MEMORY=0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
 # --- durations and counts ---------------------------------------------------------------
-# full: 5 rounds of (4 line cases x 4 servers + 3 memcache cases) at 1 s warm-up + 3 s
-# measured each (~7 minutes), then 2 idle-memory cases per server (~2 minutes), plus builds.
+# full: 5 rounds of (4 line cases x 7 line servers + 4 memcache cases x 2 memcache servers)
+# at 1 s warm-up + 3 s measured each (~15 minutes), then 2 idle-memory cases per server
+# (~8 minutes), plus builds.
 # The report keeps, per server and case, the round with the most requests/s (outside load
 # only ever slows a run down) and shows the spread over the rounds.
 if [ "$MODE" = quick ]; then
@@ -92,7 +96,7 @@ trap 'exit 130' INT TERM
 # --- Debian packages ----------------------------------------------------------------------
 install_packages() {
   local missing=() pkg
-  for pkg in python3-twisted memcached libmemcached-tools gnuplot-nox make gcc; do
+  for pkg in python3-twisted memcached gnuplot-nox make gcc; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -149,21 +153,29 @@ expand() {
   s="${s//\{servers_jar\}/$LOAD/servers/target/braid-load-servers.jar}"
   printf '%s' "$s"
 }
-NAMES=(); KINDS=(); WORKLOADS=(); BUILDS=(); STARTS=()
+NAMES=(); KINDS=(); WORKLOADS=(); BUILDS=(); STARTS=(); MAX_LINES=()
 load_registry() {
-  local line name kind workload build start
+  local line name kind workload build start options max_line opt
   while IFS= read -r line || [ -n "$line" ]; do
     line="$(trim "$line")"
     [ -z "$line" ] || [ "${line:0:1}" = "#" ] && continue
-    IFS='|' read -r name kind workload build start <<<"$line"
+    IFS='|' read -r name kind workload build start options <<<"$line"
     name="$(trim "$name")"; kind="$(trim "$kind")"; workload="$(trim "$workload")"
-    build="$(trim "$build")"; start="$(trim "$start")"
+    build="$(trim "$build")"; start="$(trim "$start")"; options="$(trim "${options:-}")"
+    max_line=""
+    for opt in $options; do
+      case "$opt" in
+        max-line=[0-9]*) max_line="${opt#max-line=}" ;;
+        *) die "servers.conf: $name: unknown option '$opt' (known: max-line=N)" ;;
+      esac
+    done
     [[ "$name" =~ ^[a-z0-9-]+$ ]] || die "servers.conf: bad name '$name'"
     [[ "$kind" =~ ^(jvm|native)$ ]] || die "servers.conf: $name: kind must be jvm or native, got '$kind'"
     [[ "$workload" =~ ^(line|memcache)$ ]] || die "servers.conf: $name: workload must be line or memcache, got '$workload'"
     [ -n "$start" ] || die "servers.conf: $name: no start command"
     if [ -n "$FILTER" ] && [[ ",$FILTER," != *",$name,"* ]]; then continue; fi
     NAMES+=("$name"); KINDS+=("$kind"); WORKLOADS+=("$workload"); BUILDS+=("$build"); STARTS+=("$start")
+    MAX_LINES+=("$max_line")
   done <"$REGISTRY"
   [ ${#NAMES[@]} -gt 0 ] || die "no server selected (registry $REGISTRY, filter '$FILTER')"
 }
@@ -221,38 +233,18 @@ run_loadgen() { # output-file args...
     $NICE $PIN_LOADGEN "$OUT/loadgen" --port "$PORT" --server-pid "$SERVER_PID" "$@" >"$out" 2>>"$OUT/logs/loadgen-$MODE.log"
 }
 
-echo_case() { # index case conns depth
-  local i="$1" case="$2" conns="$3" depth="$4" tmp="$OUT/case.json" json
+echo_case() { # index case conns depth [workload]: line -> loadgen echo, memcache -> loadgen memcache
+  local i="$1" case="$2" conns="$3" depth="$4" workload="${5:-line}" tmp="$OUT/case.json" json mode=echo
+  [ "$workload" = memcache ] && mode=memcache
   say "  ${NAMES[$i]} $case: $conns connections, depth $depth, ${CASE_WARMUP}s warm-up + ${DURATION}s"
-  if run_loadgen "$tmp" --mode echo --conns "$conns" --depth "$depth" --warmup "$CASE_WARMUP" \
+  if run_loadgen "$tmp" --mode "$mode" --conns "$conns" --depth "$depth" --warmup "$CASE_WARMUP" \
        --duration "$DURATION" --max-requests "$MAX_REQUESTS" --connect-timeout "$CONNECT_TIMEOUT" \
      && json="$(tail -1 "$tmp")" && [ "${json:0:1}" = "{" ]; then
-    record "{\"server\":\"${NAMES[$i]}\",\"kind\":\"${KINDS[$i]}\",\"workload\":\"line\",\"case\":\"$case\",\"tool\":\"loadgen\",\"result\":$json}"
+    record "{\"server\":\"${NAMES[$i]}\",\"kind\":\"${KINDS[$i]}\",\"workload\":\"$workload\",\"case\":\"$case\",\"tool\":\"loadgen\",\"result\":$json}"
     say "    $(printf '%s' "$json" | "$PY" -c 'import json,sys; r=json.load(sys.stdin); print("%.0f req/s, p50 %.0f us, p99 %.0f us, server %.2f us/req, errors %d" % (r["rps"], r["p50_us"], r["p99_us"], r["server_cpu_us_per_req"], r["errors"]))')"
   else
-    record "{\"server\":\"${NAMES[$i]}\",\"kind\":\"${KINDS[$i]}\",\"workload\":\"line\",\"case\":\"$case\",\"tool\":\"loadgen\",\"failed\":\"load generator exited abnormally; see logs/loadgen-$MODE.log\"}"
+    record "{\"server\":\"${NAMES[$i]}\",\"kind\":\"${KINDS[$i]}\",\"workload\":\"$workload\",\"case\":\"$case\",\"tool\":\"loadgen\",\"failed\":\"load generator exited abnormally; see logs/loadgen-$MODE.log\"}"
     say "    FAILED (see $OUT/logs/loadgen-$MODE.log)"
-  fi
-}
-
-memaslap_case() { # index case conns [warm]
-  local i="$1" case="$2" conns="$3" secs="${4:-$DURATION}" raw t0 t1
-  raw="$OUT/logs/${NAMES[$i]}-$case-r$ROUND-$MODE.memaslap.txt"
-  say "  ${NAMES[$i]} $case: memaslap, $conns connections, ${secs}s"
-  t0="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
-  # -T 1: one client thread (on core 1); -X 32: 32-byte values; -w 1k: 1,000 keys per
-  # connection; -S: statistics (with the log2 latency distribution) once, at the end.
-  # shellcheck disable=SC2086
-  if timeout --signal=TERM --kill-after=5 "$(( secs + 30 ))" $NICE $PIN_LOADGEN "$MEMASLAP" \
-       -s "127.0.0.1:$PORT" -T 1 -c "$conns" -t "${secs}s" -S "${secs}s" -X 32 -w 1k >"$raw" 2>&1; then
-    t1="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
-    [ "$case" = warmup ] && return 0
-    record "{\"server\":\"${NAMES[$i]}\",\"kind\":\"${KINDS[$i]}\",\"workload\":\"memcache\",\"case\":\"$case\",\"tool\":\"memaslap\",\"conns\":$conns,\"raw\":\"$raw\",\"server_cpu_ticks\":$(( t1 - t0 )),\"clk_tck\":$(getconf CLK_TCK)}"
-    say "    $(grep -E '^Run time' "$raw" || true)"
-  else
-    [ "$case" = warmup ] && return 0
-    record "{\"server\":\"${NAMES[$i]}\",\"kind\":\"${KINDS[$i]}\",\"workload\":\"memcache\",\"case\":\"$case\",\"tool\":\"memaslap\",\"failed\":\"memaslap exited abnormally; see $raw\"}"
-    say "    FAILED (see $raw)"
   fi
 }
 
@@ -303,13 +295,11 @@ max_idle_conns() { # the most connections both processes' descriptor caps allow
 warm_server() { # index: JIT and pools warm before anything is recorded
   local i="$1"
   use_server "$i"
-  if [ "${WORKLOADS[$i]}" = line ]; then
-    say "  ${NAMES[$i]} warm-up: 100 connections at depth 16 for ${SERVER_WARMUP}s (not recorded)"
-    run_loadgen "$OUT/warmup.json" --mode echo --conns 100 --depth 16 --warmup 0 --duration "$SERVER_WARMUP" \
-      --max-requests "$MAX_REQUESTS" || say "    warm-up run failed (see logs)"
-  else
-    memaslap_case "$i" warmup 100 "$SERVER_WARMUP"
-  fi
+  local mode=echo
+  [ "${WORKLOADS[$i]}" = memcache ] && mode=memcache
+  say "  ${NAMES[$i]} warm-up: 100 connections at depth 16 for ${SERVER_WARMUP}s (not recorded)"
+  run_loadgen "$OUT/warmup.json" --mode "$mode" --conns 100 --depth 16 --warmup 0 --duration "$SERVER_WARMUP" \
+    --max-requests "$MAX_REQUESTS" || say "    warm-up run failed (see logs)"
 }
 
 check_alive() { # index
@@ -333,7 +323,7 @@ throughput_phase() { # workload
   for i in "${sel[@]}"; do
     start_server "$i"
     if [ "$workload" = line ]; then
-      "$PY" "$LOAD/check_line_echo.py" "$PORT" >>"$LOG" 2>&1 \
+      "$PY" "$LOAD/check_line_echo.py" "$PORT" ${MAX_LINES[$i]:+"${MAX_LINES[$i]}"} >>"$LOG" 2>&1 \
         || die "${NAMES[$i]} is not a correct line echo: $(tail -1 "$LOG")"
     fi
   done
@@ -348,10 +338,10 @@ throughput_phase() { # workload
         for i in "${sel[@]}"; do use_server "$i"; echo_case "$i" "$case" "$conns" "$depth"; check_alive "$i"; done
       done
     else
-      local spec conns
-      for spec in c1:1 c100:100 c1000:1000; do
-        IFS=: read -r case conns <<<"$spec"
-        for i in "${sel[@]}"; do use_server "$i"; memaslap_case "$i" "$case" "$conns"; check_alive "$i"; done
+      local spec conns depth
+      for spec in c1-d1:1:1 c100-d1:100:1 c1000-d1:1000:1 c100-d16:100:16; do
+        IFS=: read -r case conns depth <<<"$spec"
+        for i in "${sel[@]}"; do use_server "$i"; echo_case "$i" "$case" "$conns" "$depth" memcache; check_alive "$i"; done
       done
     fi
   done
@@ -392,7 +382,6 @@ fresh_idle_case() { # index case conns probe
 # --- main -----------------------------------------------------------------------------------
 install_packages
 JDK="$(find_jdk)"
-MEMASLAP="$(command -v memaslap || command -v memcaslap || true)"   # Debian names it memcaslap
 load_registry
 say "mode $MODE; JDK $JDK; $PINNING; $PRIORITY; servers: ${NAMES[*]}"
 
@@ -409,20 +398,17 @@ for i in "${!NAMES[@]}"; do
   BUILT[$b]=1
 done
 
-for i in "${!NAMES[@]}"; do
-  if [ "${WORKLOADS[$i]}" = memcache ] && [ -z "$MEMASLAP" ]; then
-    die "memaslap (memcaslap) not found; it ships in Debian's libmemcached-tools"
-  fi
-done
 throughput_phase line
 throughput_phase memcache
-say "memory per idle connection"
-for i in "${!NAMES[@]}"; do memory_phase "$i"; done
+if [ "$MEMORY" = 1 ]; then
+  say "memory per idle connection"
+  for i in "${!NAMES[@]}"; do memory_phase "$i"; done
+fi
 
 say "writing $REPORT_DIR/RESULTS.md"
 "$PY" "$LOAD/report.py" --results "$RESULTS" --out-md "$REPORT_DIR/RESULTS.md" \
   --out-png "$REPORT_DIR/results-throughput.png" --work "$OUT" --mode "$MODE" \
-  --java "$JDK/bin/java" --memaslap "$MEMASLAP" --pinning "$PINNING" --priority "$PRIORITY" \
+  --java "$JDK/bin/java" --pinning "$PINNING" --priority "$PRIORITY" \
   --jvm-opts "$JVM_OPTS" --duration "$DURATION" --warmup "$CASE_WARMUP" --rounds "$ROUNDS" --netty-pom "$LOAD/servers/pom.xml" \
   || die "report failed"
 say "done: $REPORT_DIR/RESULTS.md, $REPORT_DIR/results-throughput.png"

@@ -16,6 +16,16 @@
  *         measured: completions, a log-linear latency histogram (hist.h), and
  *         the server's CPU time from /proc/<pid>/stat read at the exact start
  *         and end of the window.
+ *   memcache  like echo, against a memcache text-protocol server: each
+ *         connection keeps `depth` requests in flight, 90 % `get` and 10 %
+ *         `set` of 32-byte values over 1,000 printable keys of its own
+ *         ("lg:<conn>:<k>"; a get only asks for a key that connection has
+ *         set, so every get should hit unless the server evicted the key).
+ *         Every reply is checked: STORED for a set; END (a miss) or exactly
+ *         the value that connection stored, for a get. Anything else (an
+ *         ERROR, CLIENT_ERROR or SERVER_ERROR line, a wrong value) counts as
+ *         a mismatch and closes the connection. Same window, histogram and
+ *         server CPU as echo; the JSON adds gets, hits and sets.
  *   idle  N connections, each sending one probe and waiting for one line back
  *         (so the server has accepted and served every one), then held open
  *         without traffic. Prints "READY held=<n> errors=<e>" and waits until
@@ -60,6 +70,10 @@
 #define MAX_DEPTH 1024
 #define MAX_EVENTS 1024
 #define READ_CHUNK (64 * 1024)
+#define MC_KEYS 1000         /* keys per connection (memcache mode) */
+#define MC_VALUE 32          /* value size in bytes (memcache mode) */
+#define MC_REQ_MAX 96        /* the longest request: "set lg:1000000:999 0 0 32\r\n" + value + "\r\n" */
+#define MC_IN_MAX 8192       /* the largest reply buffered per connection (depth x ~60 bytes) */
 
 enum conn_state { C_FREE, C_CONNECTING, C_ACTIVE, C_HELD, C_CLOSED };
 
@@ -76,6 +90,12 @@ typedef struct {
     size_t out_len;
     size_t out_off;
     bool want_out;          /* EPOLLOUT registered */
+    /* memcache mode */
+    uint8_t *req_set;       /* ring of `depth`: 1 when that request is a set */
+    uint16_t *req_key;      /* ring of `depth`: its key index */
+    uint32_t sets_done;     /* sets sent on this connection */
+    char *in;               /* reply bytes not yet parsed */
+    int in_len;
 } conn_t;
 
 typedef struct {
@@ -112,6 +132,8 @@ static uint64_t connect_errors = 0;
 static uint64_t io_errors = 0;       /* reset, EOF, or a write that failed */
 static uint64_t mismatches = 0;      /* bytes that were not the echo of what we sent */
 static uint64_t completed_window = 0;
+static uint64_t mc_gets = 0, mc_hits = 0, mc_sets = 0;   /* memcache mode, in the window */
+static bool memcache_mode = false;
 static uint64_t sent_total = 0;
 static hist_t hist;
 static bool recording = false;
@@ -140,7 +162,7 @@ static void die(const char *what) {
 
 static void usage(void) {
     fprintf(stderr,
-            "usage: loadgen --mode echo|idle --port P [--host 127.0.0.1] [--conns N]\n"
+            "usage: loadgen --mode echo|memcache|idle --port P [--host 127.0.0.1] [--conns N]\n"
             "               [--depth D] [--duration S] [--warmup S] [--max-requests M]\n"
             "               [--connect-timeout S] [--hold S] [--src-addrs K]\n"
             "               [--max-pending K] [--server-pid PID] [--probe STRING]\n");
@@ -191,6 +213,37 @@ static void format_request(char *dst, uint32_t id, uint64_t seq) {
     memcpy(dst, tmp, MSG_SIZE);
 }
 
+/* The value a connection stores under its key k: 32 printable bytes, checkable on a hit. */
+static void mc_value(char *dst, uint32_t id, unsigned k) {
+    char tmp[MC_VALUE + 1];
+    snprintf(tmp, sizeof(tmp), "v%010u-%05u-abcdefghijklmn", id, k);
+    memcpy(dst, tmp, MC_VALUE);
+}
+
+/* Writes request seq of connection c into dst (memcache mode); returns its length. */
+static int mc_format_request(conn_t *c, uint64_t seq, char *dst) {
+    unsigned slot = (unsigned)(seq % (uint64_t)opt.depth);
+    bool set = c->sets_done == 0 || seq % 10 == 0;
+    unsigned k;
+    int n;
+    if (set) {
+        k = c->sets_done % MC_KEYS;
+        c->sets_done++;
+        n = sprintf(dst, "set lg:%u:%u 0 0 %d\r\n", c->id, k, MC_VALUE);
+        mc_value(dst + n, c->id, k);
+        n += MC_VALUE;
+        memcpy(dst + n, "\r\n", 2);
+        n += 2;
+    } else {
+        unsigned known = c->sets_done < MC_KEYS ? c->sets_done : MC_KEYS;
+        k = (unsigned)((seq * 7919u) % known);
+        n = sprintf(dst, "get lg:%u:%u\r\n", c->id, k);
+    }
+    c->req_set[slot] = set ? 1 : 0;
+    c->req_key[slot] = (uint16_t)k;
+    return n;
+}
+
 static void set_events(conn_t *c, bool want_out) {
     if (c->want_out == want_out) {
         return;
@@ -225,6 +278,7 @@ static void close_conn(conn_t *c, bool error) {
     free(c->out);
     c->out = NULL;
     c->out_len = c->out_off = 0;
+    c->in_len = 0;
     open_conns--;
 }
 
@@ -287,18 +341,24 @@ static void flush_out(conn_t *c) {
 
 /* Sends up to n new requests on c (echo mode), recording their send time. */
 static void send_requests(conn_t *c, int n) {
-    char buf[MAX_DEPTH * MSG_SIZE];
+    static char buf[MAX_DEPTH * MC_REQ_MAX];
+    size_t len = 0;
     int k = 0;
     uint64_t t = now_ns();
     while (k < n && sending && sent_total < opt.max_requests) {
-        format_request(buf + k * MSG_SIZE, c->id, c->sent);
+        if (memcache_mode) {
+            len += (size_t)mc_format_request(c, c->sent, buf + len);
+        } else {
+            format_request(buf + len, c->id, c->sent);
+            len += MSG_SIZE;
+        }
         c->sent_ns[c->sent % (uint64_t)opt.depth] = t;
         c->sent++;
         sent_total++;
         k++;
     }
     if (k > 0) {
-        send_bytes(c, buf, (size_t)k * MSG_SIZE);
+        send_bytes(c, buf, len);
     }
 }
 
@@ -356,7 +416,7 @@ static void on_connected(conn_t *c) {
     established++;
     c->state = C_ACTIVE;
     set_events(c, false);
-    if (strcmp(opt.mode, "echo") == 0) {
+    if (strcmp(opt.mode, "echo") == 0 || memcache_mode) {
         send_requests(c, opt.depth);
     } else {
         send_bytes(c, opt.probe, strlen(opt.probe));
@@ -408,6 +468,134 @@ static void on_echo_data(conn_t *c, const char *data, size_t n, uint64_t t) {
     }
 }
 
+static void mc_mismatch(conn_t *c, const char *what, const char *line, int len) {
+    if (mismatches < 5) {
+        fprintf(stderr, "loadgen: connection %u reply %llu: %s: %.*s\n", c->id,
+                (unsigned long long)c->acked, what, len > 80 ? 80 : len, line);
+    }
+    mismatches++;
+    close_conn(c, true);
+}
+
+/*
+ * Parses one whole reply at the front of c->in for the oldest outstanding request; returns the
+ * bytes it took, 0 when the reply is not complete yet, or -1 after a mismatch (c is closed).
+ */
+static int mc_parse_one(conn_t *c) {
+    const char *in = c->in;
+    char *eol = memmem(in, (size_t)c->in_len, "\r\n", 2);
+    if (!eol) {
+        if (c->in_len >= MC_IN_MAX) {
+            mc_mismatch(c, "reply line too long", in, c->in_len);
+            return -1;
+        }
+        return 0;
+    }
+    int line_len = (int)(eol - in);
+    unsigned slot = (unsigned)(c->acked % (uint64_t)opt.depth);
+    if (c->req_set[slot]) {
+        if (line_len == 6 && memcmp(in, "STORED", 6) == 0) {
+            if (recording) {
+                mc_sets++;
+            }
+            return line_len + 2;
+        }
+        mc_mismatch(c, "set: expected STORED", in, line_len);
+        return -1;
+    }
+    if (line_len == 3 && memcmp(in, "END", 3) == 0) {
+        if (recording) {
+            mc_gets++;
+        }
+        return 5;
+    }
+    char expect_head[64];
+    int head_len = snprintf(expect_head, sizeof(expect_head), "VALUE lg:%u:%u ", c->id,
+                            (unsigned)c->req_key[slot]);
+    if (line_len < head_len || memcmp(in, expect_head, (size_t)head_len) != 0) {
+        mc_mismatch(c, "get: expected END or VALUE of the key asked for", in, line_len);
+        return -1;
+    }
+    /* "VALUE key flags bytes": the byte count is the last word */
+    const char *sp = in + line_len;
+    while (sp > in && sp[-1] != ' ') {
+        sp--;
+    }
+    if (atoi(sp) != MC_VALUE) {
+        mc_mismatch(c, "get: wrong value length", in, line_len);
+        return -1;
+    }
+    int total = line_len + 2 + MC_VALUE + 2 + 5;   /* header, value, CRLF, END CRLF */
+    if (c->in_len < total) {
+        return 0;
+    }
+    char want[MC_VALUE];
+    mc_value(want, c->id, c->req_key[slot]);
+    const char *value = in + line_len + 2;
+    if (memcmp(value, want, MC_VALUE) != 0 || memcmp(value + MC_VALUE, "\r\nEND\r\n", 7) != 0) {
+        mc_mismatch(c, "get: not the value this connection stored", value, MC_VALUE + 7);
+        return -1;
+    }
+    if (recording) {
+        mc_gets++;
+        mc_hits++;
+    }
+    return total;
+}
+
+/* Memcache mode: buffer reply bytes, check and time each whole reply, refill the pipeline. */
+static void on_memcache_data(conn_t *c, const char *data, size_t n, uint64_t t) {
+    int done = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t room = (size_t)(MC_IN_MAX - c->in_len);
+        size_t take = n - i < room ? n - i : room;
+        memcpy(c->in + c->in_len, data + i, take);
+        c->in_len += (int)take;
+        i += take;
+        int off = 0;
+        for (;;) {
+            if (c->acked >= c->sent) {
+                if (c->in_len > off) {
+                    mc_mismatch(c, "reply with no request outstanding", c->in + off, c->in_len - off);
+                    return;
+                }
+                break;
+            }
+            /* parse from c->in + off by shifting the view */
+            char *saved = c->in;
+            int saved_len = c->in_len;
+            c->in = saved + off;
+            c->in_len = saved_len - off;
+            int used = mc_parse_one(c);
+            if (c->state == C_CLOSED) {
+                c->in = saved;
+                return;
+            }
+            c->in = saved;
+            c->in_len = saved_len;
+            if (used <= 0) {
+                break;
+            }
+            off += used;
+            uint64_t sent_at = c->sent_ns[c->acked % (uint64_t)opt.depth];
+            c->acked++;
+            done++;
+            if (recording) {
+                hist_record(&hist, t - sent_at);
+                completed_window++;
+            }
+        }
+        if (off > 0) {
+            memmove(c->in, c->in + off, (size_t)(c->in_len - off));
+            c->in_len -= off;
+        }
+    }
+    if (done > 0) {
+        send_requests(c, done);
+    }
+}
+
 /* Idle mode: the connection counts as held once a whole line came back. */
 static void on_idle_data(conn_t *c, const char *data, size_t n) {
     if (c->state == C_HELD) {
@@ -428,7 +616,9 @@ static void on_readable(conn_t *c) {
         ssize_t r = recv(c->fd, buf, sizeof(buf), 0);
         if (r > 0) {
             uint64_t t = now_ns();
-            if (strcmp(opt.mode, "echo") == 0) {
+            if (memcache_mode) {
+                on_memcache_data(c, buf, (size_t)r, t);
+            } else if (strcmp(opt.mode, "echo") == 0) {
                 on_echo_data(c, buf, (size_t)r, t);
             } else {
                 on_idle_data(c, buf, (size_t)r);
@@ -572,14 +762,16 @@ static int run_echo(void) {
             alive++;
         }
     }
-    printf("{\"mode\":\"echo\",\"conns\":%d,\"depth\":%d,\"size\":%d,\"established\":%d,"
+    printf("{\"mode\":\"%s\",\"conns\":%d,\"depth\":%d,\"size\":%d,\"established\":%d,"
            "\"alive_at_end\":%d,\"window_s\":%.4f,\"requests\":%llu,\"rps\":%.1f,"
            "\"mean_us\":%.2f,\"min_us\":%.2f,\"p50_us\":%.2f,\"p90_us\":%.2f,\"p99_us\":%.2f,"
            "\"p999_us\":%.2f,\"max_us\":%.2f,\"connect_errors\":%llu,\"io_errors\":%llu,"
            "\"mismatches\":%llu,\"errors_in_window\":%llu,\"errors\":%llu,"
            "\"server_pid\":%d,\"server_cpu_s\":%.3f,\"server_cpu_us_per_req\":%.3f,"
-           "\"server_cpu_util\":%.3f,\"loadgen_cpu_util\":%.3f,\"clk_tck\":%ld}\n",
-           opt.conns, opt.depth, MSG_SIZE, established, alive, window,
+           "\"server_cpu_util\":%.3f,\"loadgen_cpu_util\":%.3f,\"clk_tck\":%ld,"
+           "\"gets\":%llu,\"hits\":%llu,\"sets\":%llu}\n",
+           opt.mode, opt.conns, opt.depth, memcache_mode ? MC_VALUE : MSG_SIZE, established, alive,
+           window,
            (unsigned long long)completed_window,
            window > 0 ? (double)completed_window / window : 0.0, hist_mean(&hist) / 1000.0,
            ns_to_us(hist.total ? hist.min : 0), ns_to_us(hist_quantile(&hist, 0.50)),
@@ -593,7 +785,8 @@ static int run_echo(void) {
            (server_cpu >= 0 && completed_window > 0) ? server_cpu * 1e6 / (double)completed_window
                                                      : -1.0,
            (server_cpu >= 0 && window > 0) ? server_cpu / window : -1.0,
-           window > 0 ? (self1 - self0) / window : 0.0, tck);
+           window > 0 ? (self1 - self0) / window : 0.0, tck, (unsigned long long)mc_gets,
+           (unsigned long long)mc_hits, (unsigned long long)mc_sets);
     fflush(stdout);
     return 0;
 }
@@ -673,7 +866,9 @@ int main(int argc, char **argv) {
         default: usage();
         }
     }
-    if (opt.port == 0 || (strcmp(opt.mode, "echo") != 0 && strcmp(opt.mode, "idle") != 0)) {
+    memcache_mode = strcmp(opt.mode, "memcache") == 0;
+    if (opt.port == 0 || (strcmp(opt.mode, "echo") != 0 && strcmp(opt.mode, "idle") != 0 &&
+                          !memcache_mode)) {
         usage();
     }
     memset(&target, 0, sizeof(target));
@@ -711,12 +906,20 @@ int main(int argc, char **argv) {
     if (!conns) {
         die("calloc");
     }
-    bool echo = strcmp(opt.mode, "echo") == 0;
+    bool echo = strcmp(opt.mode, "echo") == 0 || memcache_mode;
     for (int i = 0; i < opt.conns; i++) {
         conns[i].fd = -1;
         if (echo) {
             conns[i].sent_ns = calloc((size_t)opt.depth, sizeof(uint64_t));
             if (!conns[i].sent_ns) {
+                die("calloc");
+            }
+        }
+        if (memcache_mode) {
+            conns[i].req_set = calloc((size_t)opt.depth, 1);
+            conns[i].req_key = calloc((size_t)opt.depth, sizeof(uint16_t));
+            conns[i].in = malloc(MC_IN_MAX);
+            if (!conns[i].req_set || !conns[i].req_key || !conns[i].in) {
                 die("calloc");
             }
         }
